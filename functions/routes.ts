@@ -1,0 +1,50 @@
+/**
+ * The one topology of kith, read by the CDK app (infra/) and by the local stack (local/):
+ * every HTTP route, every topic and its subscribed consumers, the stream relay and the timer
+ * worker. Each `entry` is a module under functions/ (without extension) that exports
+ * `makeHandler(deps)` and `handler`.
+ */
+
+export type Feature = 'members' | 'facilitators' | 'platform';
+
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway HTTP API path syntax: `/admin/sessions/{sessionId}`. */
+  path: string;
+  entry: string;
+  feature: Feature;
+}
+
+export const httpRoutes: readonly HttpRoute[] = [
+  { method: 'GET', path: '/signup', entry: 'members/get-signup-page', feature: 'members' },
+  { method: 'POST', path: '/signups', entry: 'members/create-signup', feature: 'members' },
+  { method: 'GET', path: '/confirm', entry: 'members/get-confirm-page', feature: 'members' },
+  { method: 'POST', path: '/confirm', entry: 'members/confirm-signup', feature: 'members' },
+  { method: 'GET', path: '/manage', entry: 'members/get-manage-page', feature: 'members' },
+  { method: 'POST', path: '/manage', entry: 'members/update-membership', feature: 'members' },
+];
+
+/** SNS topics. Names are logical; physical names are derived by CloudFormation. */
+export const topicNames = ['member-notifications'] as const;
+export type TopicName = (typeof topicNames)[number];
+
+export interface TopicConsumer {
+  /** Logical name of the SQS queue subscribed to the topic (and of its DLQ). */
+  name: string;
+  topic: TopicName;
+  entry: string;
+  /** SNS subscription filter policy on message attributes (string values only). */
+  filterPolicy?: Record<string, readonly string[]>;
+  /** Protect the path with reserved concurrency (safeguarding). */
+  critical?: boolean;
+}
+
+export const topicConsumers: readonly TopicConsumer[] = [
+  { name: 'member-mail', topic: 'member-notifications', entry: 'members/send-member-email' },
+];
+
+/** The DynamoDB stream consumer that publishes outbox items to their topics. */
+export const streamRelay = { name: 'outbox-relay', entry: 'platform/relay-outbox' } as const;
+
+/** The SQS consumer that EventBridge Scheduler one-time schedules deliver to. */
+export const timerWorker = { name: 'timers', entry: 'platform/fire-timer' } as const;

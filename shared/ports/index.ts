@@ -1,0 +1,97 @@
+/**
+ * Ports: everything a use case may touch. Use cases take `Pick<Deps, …>`, so each signature says
+ * what it uses. Adapters live in shared/adapters/{aws,local}; composition roots in shared/runtime.
+ * Nothing here imports an adapter, the AWS SDK or middy.
+ */
+import type { DomainEvent } from '../domain/events.ts';
+import type { OrgConfig } from '../domain/org/org-config.ts';
+import type { FacilitatorRepository } from './facilitators.ts';
+import type { MemberRepository } from './members.ts';
+
+export type { FacilitatorRepository } from './facilitators.ts';
+export type { MemberRepository } from './members.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Ids {
+  /** Sortable, unguessable id (ULID: 26 Crockford base32 characters). */
+  newId(): string;
+}
+
+export interface TokenClaims {
+  /** Purpose: a token made for one purpose is refused for any other. */
+  purpose: string;
+  /** Subject, e.g. a member id. */
+  subject: string;
+  /** Random nonce (single-use tokens record it). */
+  nonce: string;
+  /** Expiry, epoch seconds. */
+  expiresAt: number;
+  /** Small extra claims (e.g. a session id). */
+  data?: Record<string, string>;
+}
+
+export interface TokenCodec {
+  sign(claims: Omit<TokenClaims, 'nonce' | 'expiresAt'> & { ttlSeconds: number }): Promise<string>;
+  /** Throws `InvalidTokenError` (bad MAC, wrong purpose, malformed) or `ExpiredTokenError`. */
+  verify(token: string, purpose: string): Promise<TokenClaims>;
+}
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Extra headers such as List-Unsubscribe (member mail only, never staff alerts). */
+  headers?: Record<string, string>;
+  /** `member` mail or `staff` alerts: each has its own SES configuration set. */
+  stream: 'member' | 'staff';
+  attachments?: { filename: string; contentType: string; content: string }[];
+}
+
+export interface Mailer {
+  send(message: EmailMessage): Promise<{ messageId: string }>;
+}
+
+export interface SmsSender {
+  send(to: string, body: string): Promise<{ messageId: string }>;
+}
+
+/** Publishes events to topics (the outbox relay is its only caller). */
+export interface EventPublisher {
+  publish(event: DomainEvent): Promise<void>;
+}
+
+export interface TimerRequest {
+  /** Unique, deterministic name, e.g. `reminder-<sessionId>-<memberId>-1440`; re-scheduling replaces. */
+  name: string;
+  at: Date;
+  payload: { kind: string } & Record<string, unknown>;
+}
+
+export interface Scheduler {
+  schedule(timer: TimerRequest): Promise<void>;
+  /** Idempotent: cancelling a timer that fired or never existed is fine. */
+  cancel(name: string): Promise<void>;
+}
+
+/** Where emailed links point: the public base URL of this organisation's stack. */
+export interface Links {
+  url(path: string, query?: Record<string, string>): string;
+}
+
+export interface Deps {
+  org: OrgConfig;
+  clock: Clock;
+  ids: Ids;
+  tokens: TokenCodec;
+  links: Links;
+  members: MemberRepository;
+  facilitators: FacilitatorRepository;
+  mail: Mailer;
+  sms: SmsSender;
+  events: EventPublisher;
+  scheduler: Scheduler;
+}

@@ -1,0 +1,51 @@
+import middy from '@middy/core';
+import type { DynamoDBStreamEvent, DynamoDBRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createLogger } from './logger.ts';
+
+/**
+ * Queue and stream consumers report partial batch failures; they never catch-and-log. A record
+ * that throws is returned as a failure, so SQS retries it and, after maxReceiveCount, moves it to
+ * the consumer's DLQ (which alarms).
+ */
+const logger = createLogger('batch');
+
+export function sqsHandler(name: string, fn: (body: string, record: SQSRecord) => Promise<void>) {
+  return middy(
+    async (event: SQSEvent): Promise<SQSBatchResponse> => {
+      const results = await Promise.allSettled(event.Records.map((record) => fn(record.body, record)));
+      const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+      results.forEach((result, i) => {
+        const record = event.Records[i];
+        if (result.status === 'rejected' && record) {
+          batchItemFailures.push({ itemIdentifier: record.messageId });
+          logger.warn('record failed; it will be retried', { kind: name, id_message: record.messageId, error: result.reason } as never);
+        }
+      });
+      logger.info('batch', { kind: name, count: event.Records.length, failed: batchItemFailures.length });
+      return { batchItemFailures };
+    },
+    { timeoutEarlyInMillis: 0 },
+  );
+}
+
+/**
+ * Stream records are handled in order; the first failure stops the batch and is reported, so the
+ * event source mapping retries from there (bisecting to isolate a poison record).
+ */
+export function streamHandler(name: string, fn: (record: DynamoDBRecord) => Promise<void>) {
+  return middy(
+    async (event: DynamoDBStreamEvent): Promise<SQSBatchResponse> => {
+      for (const record of event.Records) {
+        try {
+          await fn(record);
+        } catch (error) {
+          const id = record.dynamodb?.SequenceNumber ?? '';
+          logger.error('stream record failed; the batch will be retried from it', { kind: name, id_sequence: id, error } as never);
+          return { batchItemFailures: [{ itemIdentifier: id }] };
+        }
+      }
+      return { batchItemFailures: [] };
+    },
+    { timeoutEarlyInMillis: 0 },
+  );
+}
