@@ -33,7 +33,8 @@ export function createHmacTokenCodec(deps: { clock: Clock; keys: () => Promise<r
       const keys = await deps.keys();
       // Fixed-length digests on both sides, so timingSafeEqual cannot throw on length.
       const valid = given.length === 32 && keys.some((key) => timingSafeEqual(mac(key, payload), given));
-      if (!valid || Buffer.from(given).toString('base64url') !== signature) throw new InvalidTokenError('This link is not valid.');
+      if (!valid || Buffer.from(given).toString('base64url') !== signature)
+        throw new InvalidTokenError('This link is not valid.');
       let claims: TokenClaims;
       try {
         claims = expand(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import type { DynamoDBStreamEvent, DynamoDBRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLogger } from './logger.ts';
 
 /**
@@ -18,7 +18,11 @@ export function sqsHandler(name: string, fn: (body: string, record: SQSRecord) =
         const record = event.Records[i];
         if (result.status === 'rejected' && record) {
           batchItemFailures.push({ itemIdentifier: record.messageId });
-          logger.warn('record failed; it will be retried', { kind: name, id_message: record.messageId, error: result.reason } as never);
+          logger.warn('record failed; it will be retried', {
+            kind: name,
+            id_message: record.messageId,
+            error: result.reason,
+          } as never);
         }
       });
       logger.info('batch', { kind: name, count: event.Records.length, failed: batchItemFailures.length });
@@ -40,7 +44,11 @@ export function streamHandler(name: string, fn: (record: DynamoDBRecord) => Prom
           await fn(record);
         } catch (error) {
           const id = record.dynamodb?.SequenceNumber ?? '';
-          logger.error('stream record failed; the batch will be retried from it', { kind: name, id_sequence: id, error } as never);
+          logger.error('stream record failed; the batch will be retried from it', {
+            kind: name,
+            id_sequence: id,
+            error,
+          } as never);
           return { batchItemFailures: [{ itemIdentifier: id }] };
         }
       }

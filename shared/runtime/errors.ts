@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import {
   ConflictError,
-  DomainError,
+  type DomainError,
   ExpiredTokenError,
   ForbiddenError,
   InvalidTokenError,
@@ -41,7 +41,13 @@ const table: [new (...args: never[]) => DomainError, number, string][] = [
 
 export function mapError(error: unknown): MappedError {
   if (error instanceof z.ZodError) {
-    return { status: 400, code: 'validation_failed', message: 'Some fields need attention.', fields: zodFields(error), unexpected: false };
+    return {
+      status: 400,
+      code: 'validation_failed',
+      message: 'Some fields need attention.',
+      fields: zodFields(error),
+      unexpected: false,
+    };
   }
   for (const [type, status, code] of table) {
     if (error instanceof type) {
@@ -50,7 +56,12 @@ export function mapError(error: unknown): MappedError {
     }
   }
   if (isStorageUnavailable(error)) {
-    return { status: 503, code: 'unavailable', message: 'The service is briefly unavailable. Please try again.', unexpected: true };
+    return {
+      status: 503,
+      code: 'unavailable',
+      message: 'The service is briefly unavailable. Please try again.',
+      unexpected: true,
+    };
   }
   return { status: 500, code: 'internal_error', message: 'Something went wrong on our side.', unexpected: true };
 }

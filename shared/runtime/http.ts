@@ -69,7 +69,7 @@ export function httpHandler<B extends z.ZodType | undefined = undefined, Q exten
     const partial: HttpRequest<unknown, unknown> = {
       body: undefined,
       query: undefined,
-      pathParameters: event.pathParameters ?? {},
+      pathParameters: (event.pathParameters ?? {}) as Record<string, string>,
       headers,
       rawBody: '',
       bodyKind: 'none',

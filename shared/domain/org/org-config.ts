@@ -6,11 +6,13 @@ import * as z from 'zod';
  * Messages are written for an operator editing the file.
  */
 
-const e164 = z
-  .string()
-  .regex(/^\+[1-9]\d{6,14}$/, { message: 'use international format, e.g. +447700900123' });
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, { message: 'use international format, e.g. +447700900123' });
 const email = z.email({ message: 'must be an email address, e.g. lead@example.org' });
-const minutes = z.number().int().positive().max(7 * 24 * 60);
+const minutes = z
+  .number()
+  .int()
+  .positive()
+  .max(7 * 24 * 60);
 
 export const CrisisLine = z.object({
   name: z.string().min(1),
@@ -38,11 +40,9 @@ export const EscalationLevel = z.object({
 
 export const OrgConfig = z.object({
   name: z.string().min(1),
-  slug: z
-    .string()
-    .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, {
-      message: 'use 1-32 lowercase letters, digits and hyphens, e.g. riverside-peer-support',
-    }),
+  slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, {
+    message: 'use 1-32 lowercase letters, digits and hyphens, e.g. riverside-peer-support',
+  }),
   aws: z.object({
     account: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }),
     region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region, e.g. eu-west-2' }),
