@@ -5,9 +5,11 @@
  */
 import type { DomainEvent } from '../domain/events.ts';
 import type { OrgConfig } from '../domain/org/org-config.ts';
+import type { DeliveryLog } from './deliveries.ts';
 import type { FacilitatorRepository } from './facilitators.ts';
 import type { MemberRepository } from './members.ts';
 
+export type { DeliveryLog } from './deliveries.ts';
 export type { FacilitatorRepository } from './facilitators.ts';
 export type { MemberRepository } from './members.ts';
 
@@ -90,6 +92,7 @@ export interface Deps {
   links: Links;
   members: MemberRepository;
   facilitators: FacilitatorRepository;
+  deliveries: DeliveryLog;
   mail: Mailer;
   sms: SmsSender;
   events: EventPublisher;
