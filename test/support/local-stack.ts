@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalStack } from '../../local/stack.ts';
+
+export interface OutboxMessage {
+  id: string;
+  to: string;
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+  sentAt: string;
+}
+
+/** The real local stack (`npm start`) on a free port with a fresh data folder. */
+export async function startTestStack() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kith-e2e-'));
+  const stack = await startLocalStack({ port: 0, dataDir, quiet: true });
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${stack.url}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      redirect: 'manual',
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, json: json as Record<string, unknown> };
+  };
+  const outbox = async (): Promise<OutboxMessage[]> =>
+    ((await call('GET', '/_dev/outbox')).json as { messages: OutboxMessage[] }).messages;
+  return {
+    ...stack,
+    call,
+    outbox,
+    drain: async () => {
+      await call('POST', '/_dev/drain');
+    },
+    async close() {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The first link in a text email whose path starts with `path`. */
+export function linkIn(text: string, path: string): string {
+  const match = new RegExp(`https?://[^\\s"<>]+${path.replace(/[/?]/g, '\\$&')}[^\\s"<>]*`).exec(text);
+  if (!match) throw new Error(`No ${path} link in: ${text.slice(0, 500)}`);
+  return match[0];
+}
