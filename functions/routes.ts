@@ -7,12 +7,24 @@
 
 export type Feature = 'members' | 'facilitators' | 'platform';
 
+/**
+ * What a deployed function is bound to (infra/constructs/app-function.ts sets the environment
+ * variable and the IAM grant together): the table, the token-signing secret, SES, SMS, the
+ * scheduler, the public base URL. Each function gets only what it lists.
+ */
+export type FunctionUse = 'table' | 'tokens' | 'mail' | 'sms' | 'scheduler' | 'publicUrl';
+
+/** HTTP routes that do not say otherwise. */
+export const defaultHttpUses: readonly FunctionUse[] = ['table', 'tokens', 'publicUrl'];
+
 export interface HttpRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** API Gateway HTTP API path syntax: `/admin/sessions/{sessionId}`. */
   path: string;
   entry: string;
   feature: Feature;
+  /** Bindings of the route's function; default {@link defaultHttpUses}. */
+  uses?: readonly FunctionUse[];
 }
 
 export const httpRoutes: readonly HttpRoute[] = [
@@ -37,14 +49,25 @@ export interface TopicConsumer {
   filterPolicy?: Record<string, readonly string[]>;
   /** Protect the path with reserved concurrency (safeguarding). */
   critical?: boolean;
+  /** Bindings of the consumer's function; default none. */
+  uses?: readonly FunctionUse[];
 }
 
 export const topicConsumers: readonly TopicConsumer[] = [
-  { name: 'member-mail', topic: 'member-notifications', entry: 'members/send-member-email' },
+  {
+    name: 'member-mail',
+    topic: 'member-notifications',
+    entry: 'members/send-member-email',
+    uses: ['table', 'tokens', 'mail', 'publicUrl'],
+  },
 ];
 
 /** The DynamoDB stream consumer that publishes outbox items to their topics. */
 export const streamRelay = { name: 'outbox-relay', entry: 'platform/relay-outbox' } as const;
 
 /** The SQS consumer that EventBridge Scheduler one-time schedules deliver to. */
-export const timerWorker = { name: 'timers', entry: 'platform/fire-timer' } as const;
+export const timerWorker = {
+  name: 'timers',
+  entry: 'platform/fire-timer',
+  uses: ['table', 'tokens', 'mail', 'scheduler', 'publicUrl'],
+} as const satisfies { name: string; entry: string; uses: readonly FunctionUse[] };

@@ -1,0 +1,80 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { timerWorker } from '../../functions/routes.ts';
+import type { OrgConfig } from '../../shared/domain/org/org-config.ts';
+import type { Alarms } from './alarms.ts';
+import { AppFunction, type Bindings, type SchedulerBinding } from './app-function.ts';
+import { acknowledge, wildcardActionFinding } from './nag.ts';
+import { queueWithDeadLetters } from './queues.ts';
+
+const workerTimeout = Duration.seconds(30);
+
+/**
+ * Timers: EventBridge Scheduler one-time schedules (in the stack's own schedule group) deliver to the
+ * timers queue, through a role only Scheduler can assume; failed deliveries go to the timers DLQ
+ * (the same queue the timers queue redrives to). The timer worker consumes the queue.
+ */
+export class Timers extends Construct implements SchedulerBinding {
+  readonly group: CfnScheduleGroup;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly schedulerRole: Role;
+  readonly scheduleGroupName: string;
+  /** The timer worker, once added. */
+  worker?: AppFunction;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: { key: IKey; org: OrgConfig; alarms: Alarms },
+  ) {
+    super(scope, id);
+    // The L1 resource, so CloudFormation names the group: the L2 construct writes a synthesized name.
+    this.group = new CfnScheduleGroup(this, 'Group');
+    this.scheduleGroupName = this.group.ref;
+
+    const { queue, deadLetterQueue } = queueWithDeadLetters(this, 'Queue', {
+      key: props.key,
+      visibilityTimeout: Duration.seconds(workerTimeout.toSeconds() * 6),
+    });
+    this.queue = queue;
+    this.deadLetterQueue = deadLetterQueue;
+    props.alarms.watchDeadLetterQueue(deadLetterQueue, 'timers that failed (session reminders, check-ins, escalation timeouts)');
+
+    const { account } = Stack.of(this);
+    this.schedulerRole = new Role(this, 'SchedulerRole', {
+      description: `kith ${props.org.slug}: EventBridge Scheduler delivers timers to the timers queue`,
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnEquals: { 'aws:SourceArn': this.group.attrArn },
+        },
+      }),
+    });
+    queue.grantSendMessages(this.schedulerRole);
+    deadLetterQueue.grantSendMessages(this.schedulerRole);
+    const reason =
+      'Sending to the KMS-encrypted timers queue and its DLQ needs the KMS data-key actions as CDK grants them; the grant is on the stack key only.';
+    acknowledge(this.schedulerRole, wildcardActionFinding('kms:ReEncrypt*'), reason);
+    acknowledge(this.schedulerRole, wildcardActionFinding('kms:GenerateDataKey*'), reason);
+  }
+
+  /** The timer worker on the timers queue; added once the public URL is known. */
+  addWorker(bindings: Bindings): AppFunction {
+    if (this.worker) throw new Error('The timer worker is already added');
+    const worker = new AppFunction(this, 'Worker', {
+      entry: timerWorker.entry,
+      org: this.props.org,
+      key: this.props.key,
+      timeout: workerTimeout,
+    });
+    worker.bindUses(timerWorker.uses, bindings);
+    worker.consumeQueue(this.queue);
+    this.worker = worker;
+    return worker;
+  }
+}

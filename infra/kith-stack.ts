@@ -1,0 +1,79 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { HttpRoute, TopicConsumer } from '../functions/routes.ts';
+import type { OrgConfig } from '../shared/domain/org/org-config.ts';
+import { Alarms } from './constructs/alarms.ts';
+import { Api } from './constructs/api.ts';
+import type { Bindings } from './constructs/app-function.ts';
+import { Data } from './constructs/data.ts';
+import { Email } from './constructs/email.ts';
+import { StackKey } from './constructs/key.ts';
+import { Messaging } from './constructs/messaging.ts';
+import { Secrets } from './constructs/secrets.ts';
+import { Timers } from './constructs/timers.ts';
+
+export interface KithStackProps extends Omit<StackProps, 'env'> {
+  readonly org: OrgConfig;
+  /** Defaults to the topology's `httpRoutes` (functions/routes.ts). */
+  readonly routes?: readonly HttpRoute[];
+  /** Defaults to the topology's `topicConsumers` (functions/routes.ts). */
+  readonly consumers?: readonly TopicConsumer[];
+}
+
+/** `Kith-<slug>`: the stack of one organisation. */
+export function stackName(org: Pick<OrgConfig, 'slug'>): string {
+  return `Kith-${org.slug}`;
+}
+
+/**
+ * One organisation's kith, in the account and region its config names. Composes the feature
+ * constructs; each owns its resources, and functions are bound to what they use.
+ */
+export class KithStack extends Stack {
+  readonly key: StackKey;
+  readonly alarms: Alarms;
+  readonly data: Data;
+  readonly secrets: Secrets;
+  readonly email: Email;
+  readonly timers: Timers;
+  readonly api: Api;
+  readonly messaging: Messaging;
+
+  constructor(scope: Construct, id: string, props: KithStackProps) {
+    const { org, routes, consumers, ...rest } = props;
+    super(scope, id, {
+      description: `kith for ${org.name}`,
+      terminationProtection: true,
+      tags: { 'kith:org': org.slug },
+      ...rest,
+      env: { account: org.aws.account, region: org.aws.region },
+    });
+
+    this.key = new StackKey(this, 'Key', { slug: org.slug });
+    const { key } = this.key;
+    this.alarms = new Alarms(this, 'Alarms', { key, alarmEmail: org.operator.alarmEmail });
+    this.data = new Data(this, 'Data', { key });
+    this.secrets = new Secrets(this, 'Secrets', { key, slug: org.slug });
+    this.email = new Email(this, 'Email', { org });
+    this.timers = new Timers(this, 'Timers', { key, org, alarms: this.alarms });
+
+    const shared = {
+      table: this.data.table,
+      tokenSecret: this.secrets.tokenSecret,
+      mail: this.email,
+      scheduler: this.timers,
+    } satisfies Omit<Bindings, 'publicUrl'>;
+    this.api = new Api(this, 'Api', { org, key, bindings: shared, ...(routes ? { routes } : {}) });
+    const bindings: Bindings = { ...shared, publicUrl: this.api.publicUrl };
+
+    this.messaging = new Messaging(this, 'Messaging', {
+      org,
+      key,
+      table: this.data.table,
+      alarms: this.alarms,
+      bindings,
+      ...(consumers ? { consumers } : {}),
+    });
+    this.timers.addWorker(bindings);
+  }
+}
