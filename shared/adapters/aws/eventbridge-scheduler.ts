@@ -6,6 +6,7 @@ import {
   type SchedulerClient,
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
+import { timerMessageBody } from '../../domain/timers/timer-message.ts';
 import type { Clock, Scheduler } from '../../ports/index.ts';
 
 export interface SchedulerConfig {
@@ -48,7 +49,7 @@ export function createEventBridgeScheduler(client: SchedulerClient, config: Sche
         Target: {
           Arn: config.queueArn,
           RoleArn: config.roleArn,
-          Input: JSON.stringify({ name: timer.name, ...timer.payload, dueAt: timer.at.toISOString() }),
+          Input: timerMessageBody(timer),
           DeadLetterConfig: { Arn: config.deadLetterQueueArn },
           RetryPolicy: { MaximumEventAgeInSeconds: 86_400, MaximumRetryAttempts: 185 },
         },
