@@ -17,6 +17,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export interface DynamoLocal {
   endpoint: string;
   port: number;
+  /** The Java process (known once it started). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -56,21 +58,47 @@ export async function startDynamoLocal(options: { port?: number; dbPath?: string
     '-disableTelemetry',
     ...(options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory']),
   ];
-  const child: ChildProcess = spawn('java', args, {
+  // Java runs under a small sh watchdog that holds our end of a pipe: when this process goes away
+  // for any reason (Ctrl-C, a crash, SIGKILL), the pipe closes and the watchdog stops Java, so no
+  // DynamoDB Local outlives the stack or the test run that started it.
+  const child: ChildProcess = spawn('sh', ['-c', WATCHDOG, 'dynamodb-local', ...args], {
     cwd: dir,
     env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
+  let javaPid: number | undefined;
+  child.stdout?.once('data', (chunk: Buffer) => {
+    javaPid = Number.parseInt(chunk.toString(), 10) || undefined;
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const killJava = () => {
+    if (javaPid === undefined) return;
+    try {
+      process.kill(javaPid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', killJava);
   const stop = async () => {
+    process.removeListener('exit', killJava);
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      child.stdin?.end();
+      const timer = setTimeout(() => {
+        if (javaPid !== undefined) {
+          try {
+            process.kill(javaPid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        child.kill('SIGKILL');
+      }, 5000);
       timer.unref();
       await exited;
       clearTimeout(timer);
@@ -82,8 +110,33 @@ export async function startDynamoLocal(options: { port?: number; dbPath?: string
     await stop();
     throw error;
   }
-  return { endpoint, port, stop };
+  return {
+    endpoint,
+    port,
+    get pid() {
+      return javaPid;
+    },
+    stop,
+  };
 }
+
+/**
+ * `sh -c` script: starts Java (its arguments are "$@"), prints its pid, and stops it when our end
+ * of stdin closes; exits with Java's status when Java exits on its own.
+ */
+const WATCHDOG = `
+exec 3<&0
+java "$@" </dev/null >/dev/null &
+pid=$!
+echo "$pid"
+{ read -r _ <&3; kill "$pid" 2>/dev/null; } &
+watcher=$!
+exec 3<&-
+wait "$pid"
+code=$?
+kill "$watcher" 2>/dev/null
+exit "$code"
+`;
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;

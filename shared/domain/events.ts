@@ -18,4 +18,6 @@ export interface DomainEvent<T extends string = string, D = Record<string, unkno
 export type MemberEvent =
   | DomainEvent<'MemberSignupRequested', { memberId: string }>
   | DomainEvent<'MemberSignupRepeated', { memberId: string }>
-  | DomainEvent<'MemberConfirmed', { memberId: string }>;
+  | DomainEvent<'MemberConfirmed', { memberId: string }>
+  /** Personal data is gone; features holding member-linked data (bookings, check-ins) erase theirs. */
+  | DomainEvent<'MemberErased', { memberId: string }>;

@@ -79,6 +79,16 @@ export interface Scheduler {
   cancel(name: string): Promise<void>;
 }
 
+/**
+ * Proof that timers fire: the timer worker records each heartbeat (pk `HEARTBEAT`), so an
+ * operator alarm can tell from its age that scheduled timers stopped arriving.
+ */
+export interface HeartbeatStore {
+  /** Records a heartbeat; a late or duplicate one never moves the recorded time back. */
+  record(beat: { at: string; dueAt?: string }): Promise<void>;
+  last(): Promise<{ at: string; dueAt?: string } | undefined>;
+}
+
 /** Where emailed links point: the public base URL of this organisation's stack. */
 export interface Links {
   url(path: string, query?: Record<string, string>): string;
@@ -97,4 +107,5 @@ export interface Deps {
   sms: SmsSender;
   events: EventPublisher;
   scheduler: Scheduler;
+  heartbeats: HeartbeatStore;
 }

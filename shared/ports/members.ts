@@ -1,8 +1,24 @@
 import type { DomainEvent } from '../domain/events.ts';
 import type { Member } from '../domain/members/member.ts';
 
+/** The 24 h sign-up email limit, evaluated atomically by the repository. */
+export interface SignupEmailLimit {
+  /** Now (ISO): the start of a new window if the current one is over. */
+  at: string;
+  /** A window that started at or before this time (ISO) is over. */
+  windowStartAfter: string;
+  /** Emails allowed per window (the first sign-up email counts). */
+  max: number;
+}
+
+/**
+ * Members and their email-uniqueness records. Every multi-item change is one conditional
+ * transaction with its outbox event: nothing is half-written, and no event exists without its state.
+ */
 export interface MemberRepository {
+  /** Strongly consistent; erased members come back as tombstones (`status: 'erased'`). */
   get(memberId: string): Promise<Member | undefined>;
+  /** Case- and whitespace-insensitive; an erased member's address finds nothing. */
   findByEmail(email: string): Promise<Member | undefined>;
   /**
    * Writes the member, the email-uniqueness record and the outbox event in one transaction.
@@ -10,18 +26,24 @@ export interface MemberRepository {
    */
   create(member: Member, event: DomainEvent): Promise<'created' | 'exists'>;
   /**
-   * Counts a sign-up email against the member's 24 h window and writes the outbox event, in one
-   * transaction; `limited` (nothing written) when the window is full.
+   * Counts one sign-up email against the member's 24 h window and writes the outbox event, in one
+   * transaction, if the member still has `status`; `limited` (nothing written) when the window is
+   * full or the status changed.
    */
   recordSignupEmail(
     memberId: string,
-    window: { windowStart: string; count: number },
-    previous: Member['signupEmails'],
+    status: 'pending' | 'active',
+    limit: SignupEmailLimit,
     event: DomainEvent,
   ): Promise<'recorded' | 'limited'>;
-  /** pending → active with the event; `already` when the member was not pending. */
+  /** pending → active with the event; `already` (nothing written) when the member was not pending. */
   confirm(memberId: string, at: string, event: DomainEvent): Promise<'confirmed' | 'already'>;
-  updatePreferences(memberId: string, prefs: Partial<Pick<Member, 'checkinEmails' | 'emailOptOut'>>): Promise<void>;
-  /** Removes personal data and the uniqueness record; keeps a tombstone with the id and time. */
-  erase(memberId: string, at: string): Promise<void>;
+  /** `gone` (nothing written) unless the member is pending or active. */
+  updatePreferences(memberId: string, prefs: Partial<Pick<Member, 'checkinEmails' | 'emailOptOut'>>): Promise<'updated' | 'gone'>;
+  /**
+   * Replaces the member with a tombstone (id, `erased`, `erasedAt`, consent versions and time),
+   * deletes the uniqueness record and writes the event, in one transaction; `already` when the
+   * member is already erased or unknown.
+   */
+  erase(memberId: string, at: string, event: DomainEvent): Promise<'erased' | 'already'>;
 }

@@ -2,10 +2,10 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createDeliveryLinks } from '../adapters/links.ts';
 import { createDynamoDeliveryLog } from '../adapters/aws/dynamo/delivery-log.ts';
 import { createDocumentClient, type TableRef } from '../adapters/aws/dynamo/document-client.ts';
 import { createDynamoFacilitatorRepository } from '../adapters/aws/dynamo/facilitator-repository.ts';
+import { createDynamoHeartbeatStore } from '../adapters/aws/dynamo/heartbeat-store.ts';
 import { createDynamoMemberRepository } from '../adapters/aws/dynamo/member-repository.ts';
 import { createEventBridgeScheduler } from '../adapters/aws/eventbridge-scheduler.ts';
 import { createSecretKeys } from '../adapters/aws/secrets.ts';
@@ -13,6 +13,7 @@ import { createSesMailer } from '../adapters/aws/ses-mailer.ts';
 import { createSnsEventPublisher, createSnsSmsSender } from '../adapters/aws/sns.ts';
 import { createHmacTokenCodec } from '../adapters/hmac-token-codec.ts';
 import { createUlids, systemClock } from '../adapters/ids.ts';
+import { createDeliveryLinks } from '../adapters/links.ts';
 import type { OrgConfig } from '../domain/org/org-config.ts';
 import type { Deps } from '../ports/index.ts';
 import { envNames, requireEnv, topicEnvName } from './env.ts';
@@ -36,6 +37,7 @@ export function awsDeps(): Deps {
     members: () => createDynamoMemberRepository(table(), systemClock),
     facilitators: () => createDynamoFacilitatorRepository(table()),
     deliveries: () => createDynamoDeliveryLog(table(), systemClock),
+    heartbeats: () => createDynamoHeartbeatStore(table()),
     mail: () => {
       const org = readOrg();
       return createSesMailer(new SESv2Client({}), {
@@ -88,9 +90,7 @@ const once = <T>(make: () => T) => {
   };
 };
 
-const table = once(
-  (): TableRef => ({ client: createDocumentClient(), tableName: requireEnv(envNames.tableName) }),
-);
+const table = once((): TableRef => ({ client: createDocumentClient(), tableName: requireEnv(envNames.tableName) }));
 const snsClient = once(() => new SNSClient({}));
 const secretsClient = once(() => new SecretsManagerClient({}));
 

@@ -123,7 +123,11 @@ describe('member sign-up through the local stack and a real browser', () => {
   });
 
   it('rejects bad input with field messages and never a 500', async () => {
-    const bad = await stack.call('POST', '/signups', { email: 'not-an-email', displayName: '', consents: { groupAgreement: false } });
+    const bad = await stack.call('POST', '/signups', {
+      email: 'not-an-email',
+      displayName: '',
+      consents: { groupAgreement: false },
+    });
     expect(bad.status).toBe(400);
     const fields = (bad.json.error as { fields: Record<string, string> }).fields;
     expect(Object.keys(fields)).toEqual(expect.arrayContaining(['email', 'displayName', 'consents.groupAgreement']));

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { httpHandler, json } from '../../shared/runtime/http.ts';
 import { setLogSink } from '../../shared/runtime/logger.ts';
@@ -56,7 +56,10 @@ describe('the HTTP handler factory', () => {
   });
 
   it('refuses a form posted from another site', async () => {
-    const res = await post('email=a%40b.org&ok=on', { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' });
+    const res = await post('email=a%40b.org&ok=on', {
+      'content-type': 'application/x-www-form-urlencoded',
+      'sec-fetch-site': 'cross-site',
+    });
     expect(res.statusCode).toBe(403);
   });
 

@@ -4,7 +4,13 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 export function httpEvent(
   method: string,
   path: string,
-  options: { body?: string; headers?: Record<string, string>; query?: Record<string, string>; pathParameters?: Record<string, string>; routeKey?: string } = {},
+  options: {
+    body?: string;
+    headers?: Record<string, string>;
+    query?: Record<string, string>;
+    pathParameters?: Record<string, string>;
+    routeKey?: string;
+  } = {},
 ): APIGatewayProxyEventV2 {
   const query = options.query ?? {};
   return {

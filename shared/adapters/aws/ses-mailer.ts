@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailMessage, Mailer } from '../../ports/index.ts';
 
 export interface SesMailerConfig {
@@ -29,9 +29,7 @@ export function createSesMailer(client: SESv2Client, config: SesMailerConfig): M
             Simple: {
               Subject: { Data: message.subject, Charset: 'UTF-8' },
               Body: { Text: { Data: message.text, Charset: 'UTF-8' }, Html: { Data: message.html, Charset: 'UTF-8' } },
-              ...(message.headers
-                ? { Headers: Object.entries(message.headers).map(([Name, Value]) => ({ Name, Value })) }
-                : {}),
+              ...(message.headers ? { Headers: Object.entries(message.headers).map(([Name, Value]) => ({ Name, Value })) } : {}),
             },
           };
       const out = await client.send(new SendEmailCommand({ ...common, Content: content }));
@@ -44,10 +42,7 @@ export function createSesMailer(client: SESv2Client, config: SesMailerConfig): M
 export function buildMime(from: string, message: EmailMessage, replyTo?: string): string {
   const mixed = `mixed-${randomBytes(12).toString('hex')}`;
   const alt = `alt-${randomBytes(12).toString('hex')}`;
-  const b64 = (s: string) =>
-    Buffer.from(s, 'utf8')
-      .toString('base64')
-      .replace(/.{76}/g, '$&\r\n');
+  const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64').replace(/.{76}/g, '$&\r\n');
   const encodedSubject = `=?UTF-8?B?${Buffer.from(message.subject, 'utf8').toString('base64')}?=`;
   const lines = [
     `From: ${from}`,

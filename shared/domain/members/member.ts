@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { Deps } from '../../ports/index.ts';
+import { InvalidTokenError } from '../errors.ts';
+import type { DomainEvent, MemberEvent } from '../events.ts';
 
 export type MemberStatus = 'pending' | 'active' | 'erased';
 
@@ -12,20 +15,27 @@ export interface Consent {
 export interface Member {
   memberId: string;
   status: MemberStatus;
-  /** As typed (trimmed); `emailKey` is what uniqueness is held on. Absent once erased. */
+  /** As typed (trimmed); uniqueness is held on `emailKey(email)`. Absent once erased. */
   email?: string;
   displayName?: string;
+  /** Which texts the member accepted, and when. Kept after erasure (versions and time only). */
   consent?: Consent;
   /** The member chose to receive post-session wellbeing check-in emails. */
   checkinEmails: boolean;
   /** The member unsubscribed from all email (only transactional mail they ask for is sent). */
   emailOptOut: boolean;
+  /** When the member last changed these preferences (evidence of an unsubscribe). */
+  preferencesUpdatedAt?: string;
   /** The group they signed up from, if any. */
   groupId?: string;
-  createdAt: string;
+  /** Absent once erased (the tombstone keeps only the id, `erasedAt` and `consent`). */
+  createdAt?: string;
   confirmedAt?: string;
   erasedAt?: string;
-  /** Rolling count of sign-up emails triggered in the current 24 h window (abuse limit). */
+  /**
+   * Sign-up emails (confirmation, "you already have an account") sent to this address in the
+   * current 24 h window, which starts at the first of them (abuse limit).
+   */
   signupEmails?: { windowStart: string; count: number };
 }
 
@@ -37,4 +47,34 @@ export function normaliseEmail(email: string): string {
 /** Uniqueness is held on a hash, so the key itself carries no address. */
 export function emailKey(email: string): string {
   return createHash('sha256').update(normaliseEmail(email)).digest('hex');
+}
+
+/** Every member event goes to this topic (the SNS adapter adds an `eventType` attribute for filters). */
+export const MEMBER_TOPIC = 'member-notifications' as const;
+
+export type MemberEventType = MemberEvent['type'];
+
+/** A thin member event (ids only) for the outbox. */
+export function memberEvent<T extends MemberEventType>(
+  deps: Pick<Deps, 'ids'>,
+  type: T,
+  memberId: string,
+  occurredAt: string,
+): DomainEvent<T, { memberId: string }> {
+  return { id: deps.ids.newId(), type, topic: MEMBER_TOPIC, occurredAt, data: { memberId } };
+}
+
+/** Link-token purposes: a token made for one is refused by the other. */
+export const TOKEN_PURPOSE = { confirm: 'confirm-email', manage: 'manage' } as const;
+
+/** The member a link token names; unknown subjects are treated as a forged link. */
+export async function memberFromToken(
+  deps: Pick<Deps, 'tokens' | 'members'>,
+  token: string,
+  purpose: (typeof TOKEN_PURPOSE)[keyof typeof TOKEN_PURPOSE],
+): Promise<Member> {
+  const claims = await deps.tokens.verify(token, purpose);
+  const member = await deps.members.get(claims.subject);
+  if (!member) throw new InvalidTokenError('This link is not valid.');
+  return member;
 }

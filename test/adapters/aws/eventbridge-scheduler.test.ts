@@ -1,9 +1,4 @@
-import {
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  SchedulerClient,
-  UpdateScheduleCommand,
-} from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEventBridgeScheduler, scheduleName } from '../../../shared/adapters/aws/eventbridge-scheduler.ts';
@@ -24,7 +19,11 @@ describe('EventBridge Scheduler adapter', () => {
   it('creates a one-time UTC schedule to the timers queue with a DLQ, deleted after completion', async () => {
     scheduler.on(CreateScheduleCommand).resolves({});
     const s = createEventBridgeScheduler(new SchedulerClient({ region: 'eu-west-2' }), config, clock);
-    await s.schedule({ name: 'reminder-S1-M1-60', at: new Date('2026-11-23T18:00:00.000Z'), payload: { kind: 'session-reminder', sessionId: 'S1' } });
+    await s.schedule({
+      name: 'reminder-S1-M1-60',
+      at: new Date('2026-11-23T18:00:00.000Z'),
+      payload: { kind: 'session-reminder', sessionId: 'S1' },
+    });
     const input = scheduler.commandCalls(CreateScheduleCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
       Name: 'reminder-S1-M1-60',
@@ -48,7 +47,10 @@ describe('EventBridge Scheduler adapter', () => {
     scheduler.on(UpdateScheduleCommand).resolves({});
     const s = createEventBridgeScheduler(new SchedulerClient({ region: 'eu-west-2' }), config, clock);
     await s.schedule({ name: 'x', at: new Date('2026-11-23T18:00:00.000Z'), payload: { kind: 'k' } });
-    expect(scheduler).toHaveReceivedCommandWith(UpdateScheduleCommand, { Name: 'x', ScheduleExpression: 'at(2026-11-23T18:00:00)' });
+    expect(scheduler).toHaveReceivedCommandWith(UpdateScheduleCommand, {
+      Name: 'x',
+      ScheduleExpression: 'at(2026-11-23T18:00:00)',
+    });
   });
 
   it('moves a time already past to one minute from now: late, never lost', async () => {

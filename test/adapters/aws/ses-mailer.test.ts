@@ -1,10 +1,14 @@
-import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../../shared/adapters/aws/ses-mailer.ts';
 
 const ses = mockClient(SESv2Client);
-const config = { from: 'groups@example.org', replyTo: 'hello@example.org', configurationSets: { member: 'member-set', staff: 'staff-set' } };
+const config = {
+  from: 'groups@example.org',
+  replyTo: 'hello@example.org',
+  configurationSets: { member: 'member-set', staff: 'staff-set' },
+};
 
 describe('SES v2 mailer', () => {
   beforeEach(() => {
@@ -57,7 +61,9 @@ describe('SES v2 mailer', () => {
       text: 'See the invite.',
       html: '<p>See the invite.</p>',
       stream: 'member',
-      attachments: [{ filename: 'invite.ics', contentType: 'text/calendar; method=REQUEST', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR' }],
+      attachments: [
+        { filename: 'invite.ics', contentType: 'text/calendar; method=REQUEST', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR' },
+      ],
     });
     const input = ses.commandCalls(SendEmailCommand)[0]?.args[0].input;
     expect(input?.Content?.Simple).toBeUndefined();
@@ -70,8 +76,12 @@ describe('SES v2 mailer', () => {
   });
 
   it('lets an SES throttling error reach the caller so the message is retried', async () => {
-    ses.on(SendEmailCommand).rejects(Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException' }));
+    ses
+      .on(SendEmailCommand)
+      .rejects(Object.assign(new Error('Maximum sending rate exceeded'), { name: 'TooManyRequestsException' }));
     const mailer = createSesMailer(new SESv2Client({ region: 'eu-west-2' }), config);
-    await expect(mailer.send({ to: 'a@b.org', subject: 's', text: 't', html: 'h', stream: 'member' })).rejects.toThrow(/sending rate/);
+    await expect(mailer.send({ to: 'a@b.org', subject: 's', text: 't', html: 'h', stream: 'member' })).rejects.toThrow(
+      /sending rate/,
+    );
   });
 });

@@ -15,7 +15,11 @@ describe('facilitators on DynamoDB Local', () => {
   });
 
   it('authenticates a facilitator by their bearer token, which is stored only as a hash', async () => {
-    const { facilitatorId, token } = await createFacilitator(deps(), { email: 'fi@example.org', displayName: 'Fi', role: 'admin' });
+    const { facilitatorId, token } = await createFacilitator(deps(), {
+      email: 'fi@example.org',
+      displayName: 'Fi',
+      role: 'admin',
+    });
     const found = await authenticateFacilitator(deps(), `Bearer ${token}`);
     expect(found).toMatchObject({ facilitatorId, role: 'admin', displayName: 'Fi' });
     expect(JSON.stringify(await facilitators.list())).not.toContain(token);

@@ -1,6 +1,6 @@
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Clock } from '../../../ports/index.ts';
 import type { DeliveryLog } from '../../../ports/deliveries.ts';
+import type { Clock } from '../../../ports/index.ts';
 import type { TableRef } from './document-client.ts';
 
 /** Delivery records: pk `DELIVERY#<key>`, sk `DELIVERY`; kept 30 days (longer than any redelivery). */

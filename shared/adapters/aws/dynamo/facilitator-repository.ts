@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Facilitator } from '../../../domain/facilitators/facilitator.ts';
 import type { FacilitatorRepository } from '../../../ports/index.ts';
 import type { TableRef } from './document-client.ts';

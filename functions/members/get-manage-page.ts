@@ -1,0 +1,27 @@
+import * as z from 'zod';
+import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
+import { dataDeletedPage, linkErrorPage, managePage } from '../../shared/domain/members/member-pages.ts';
+import { viewMembership } from '../../shared/domain/members/update-membership.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { httpHandler, page } from '../../shared/runtime/http.ts';
+
+/** GET /manage?t=…: the manage page from the welcome email. Changes nothing; its buttons POST. */
+export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members'>) =>
+  httpHandler(
+    {
+      query: z.object({ t: LinkToken }),
+      orgName: () => deps.org.name,
+      errorPage: (error) => {
+        const problem = linkErrorPage(deps.org, error, 'manage');
+        return problem && page(problem.status, problem.page);
+      },
+    },
+    async ({ query }) => {
+      const member = await viewMembership(deps, query.t);
+      if (member.status === 'erased') return page(200, dataDeletedPage(deps.org, false));
+      return page(200, managePage(deps.org, member, query.t));
+    },
+  );
+
+export const handler = makeHandler(awsDeps());

@@ -1,0 +1,22 @@
+import * as z from 'zod';
+import { signupPage } from '../../shared/domain/members/member-pages.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { httpHandler, page } from '../../shared/runtime/http.ts';
+
+/** `?groupId=` pre-selects the group a member joins from; anything that is not a group id is ignored. */
+const Query = z.object({
+  groupId: z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{26}$/)
+    .optional()
+    .catch(undefined),
+});
+
+/** GET /signup: the hosted sign-up page. */
+export const makeHandler = (deps: Pick<Deps, 'org'>) =>
+  httpHandler({ query: Query, orgName: () => deps.org.name }, async ({ query }) =>
+    page(200, signupPage(deps.org, query.groupId ? { groupId: query.groupId } : {})),
+  );
+
+export const handler = makeHandler(awsDeps());

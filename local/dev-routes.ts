@@ -1,0 +1,96 @@
+import * as z from 'zod';
+import type { ControllableClock } from '../shared/adapters/local/controllable-clock.ts';
+import type { DeadLetter } from '../shared/adapters/local/local-queue.ts';
+import type { LocalScheduler } from '../shared/adapters/local/local-scheduler.ts';
+import type { OutboxMailer } from '../shared/adapters/local/outbox-mailer.ts';
+import type { SmsOutbox } from '../shared/adapters/local/outbox-sms.ts';
+import { UnavailableError } from '../shared/domain/errors.ts';
+import { createFacilitator } from '../shared/domain/facilitators/create-facilitator.ts';
+import type { Deps } from '../shared/ports/index.ts';
+import type { DevRoute } from './http-server.ts';
+import { DrainTimeoutError } from './pump.ts';
+
+/** `/_dev/*`: the local-only surface for developers and end-to-end tests. Never deployed. */
+export interface DevSurface {
+  deps: Pick<Deps, 'facilitators' | 'ids'> & {
+    clock: ControllableClock;
+    mail: OutboxMailer;
+    sms: SmsOutbox;
+    scheduler: LocalScheduler;
+  };
+  webhookSecret: string;
+  drain(): Promise<void>;
+  deadLetters(): DeadLetter[];
+  clearDeadLetters(): number;
+}
+
+const ClockRequest = z
+  .strictObject({
+    advanceMinutes: z
+      .number({ message: 'must be a number of minutes' })
+      .min(0, { message: 'must be zero or more (set { now } to go back)' })
+      .max(10 * 366 * 24 * 60, { message: 'must be at most ten years' })
+      .optional(),
+    now: z.iso
+      .datetime({ offset: true, message: 'must be an ISO 8601 time with an offset, e.g. 2026-11-22T10:00:00Z' })
+      .optional(),
+  })
+  .refine((b) => (b.advanceMinutes === undefined) !== (b.now === undefined), {
+    message: 'send either { "advanceMinutes": n } or { "now": "<ISO time>" }',
+  });
+
+export function devRoutes(surface: DevSurface): DevRoute[] {
+  const { deps } = surface;
+  const drain = async () => {
+    try {
+      await surface.drain();
+    } catch (error) {
+      if (error instanceof DrainTimeoutError) throw new UnavailableError(error.message);
+      throw error;
+    }
+  };
+  const ok = (body: unknown, status = 200) => ({ status, body });
+  return [
+    { method: 'GET', path: '/_dev/outbox', handle: async () => ok({ messages: deps.mail.list() }) },
+    { method: 'DELETE', path: '/_dev/outbox', handle: async () => ok({ deleted: deps.mail.clear() }) },
+    { method: 'GET', path: '/_dev/sms', handle: async () => ok({ messages: deps.sms.list() }) },
+    { method: 'DELETE', path: '/_dev/sms', handle: async () => ok({ deleted: deps.sms.clear() }) },
+    {
+      method: 'GET',
+      path: '/_dev/clock',
+      handle: async () => ok({ now: deps.clock.now().toISOString(), offsetMinutes: deps.clock.offsetMs() / 60_000 }),
+    },
+    {
+      method: 'POST',
+      path: '/_dev/clock',
+      async handle({ body }) {
+        const request = ClockRequest.parse(body);
+        if (request.now !== undefined) deps.clock.set(new Date(request.now));
+        else deps.clock.advance(request.advanceMinutes ?? 0);
+        // Fires every timer now due, and waits for all it set off (streams, topics, queues).
+        await drain();
+        return ok({ now: deps.clock.now().toISOString() });
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_dev/drain',
+      async handle() {
+        await drain();
+        return ok({ idle: true });
+      },
+    },
+    { method: 'GET', path: '/_dev/timers', handle: async () => ok({ timers: deps.scheduler.list() }) },
+    {
+      method: 'POST',
+      path: '/_dev/facilitators',
+      async handle({ body }) {
+        const { facilitatorId, token } = await createFacilitator(deps, body as never);
+        return ok({ id: facilitatorId, token }, 201);
+      },
+    },
+    { method: 'GET', path: '/_dev/webhook-secret', handle: async () => ok({ secret: surface.webhookSecret }) },
+    { method: 'GET', path: '/_dev/dlq', handle: async () => ok({ messages: surface.deadLetters() }) },
+    { method: 'DELETE', path: '/_dev/dlq', handle: async () => ok({ deleted: surface.clearDeadLetters() }) },
+  ];
+}

@@ -1,0 +1,228 @@
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UnavailableError } from '../../../domain/errors.ts';
+import { emailKey, type Member } from '../../../domain/members/member.ts';
+import type { Clock, MemberRepository } from '../../../ports/index.ts';
+import type { TableRef } from './document-client.ts';
+import { outboxPut } from './outbox.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Members, one table:
+ * - `MEMBER#<memberId>` / `PROFILE`: the member (after erasure: a tombstone with the id, status,
+ *   `erasedAt` and the consent versions and time; nothing that identifies the person).
+ * - `EMAIL#<sha256 of the normalised address>` / `EMAIL`: `{ memberId }`, the uniqueness record.
+ *   Only the hash is a key; it is deleted on erasure, which frees the address.
+ * Multi-item changes are one TransactWriteItems with conditions, together with their outbox item.
+ */
+export function createDynamoMemberRepository(table: TableRef, clock: Clock): MemberRepository {
+  const { client, tableName } = table;
+  const memberKey = (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: 'PROFILE' });
+  const emailRecordKey = (email: string) => ({ pk: `EMAIL#${emailKey(email)}`, sk: 'EMAIL' });
+
+  const toMember = (item: Record<string, unknown>): Member => {
+    const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
+    const member = rest as unknown as Member;
+    return { ...member, checkinEmails: member.checkinEmails ?? false, emailOptOut: member.emailOptOut ?? true };
+  };
+
+  const get = async (memberId: string): Promise<Member | undefined> => {
+    const out = await client.send(new GetCommand({ TableName: tableName, Key: memberKey(memberId), ConsistentRead: true }));
+    return out.Item ? toMember(out.Item) : undefined;
+  };
+
+  /**
+   * Runs one transaction. Resolves `true` when written, or the index of the item whose condition
+   * failed. Conflicts with a concurrent transaction on the same items are retried with jitter.
+   */
+  const transact = async (items: TransactItem[]): Promise<true | number> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name !== 'TransactionCanceledException') throw error;
+        const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code);
+        const failed = codes.indexOf('ConditionalCheckFailed');
+        if (failed >= 0) return failed;
+        if (codes.includes('TransactionConflict') && attempt < 8) {
+          await sleep(10 * 2 ** Math.min(attempt, 5) * (0.5 + Math.random()));
+          continue;
+        }
+        throw new UnavailableError('The member store is busy. Please try again.');
+      }
+    }
+  };
+
+  return {
+    get,
+
+    async findByEmail(email) {
+      const out = await client.send(new GetCommand({ TableName: tableName, Key: emailRecordKey(email), ConsistentRead: true }));
+      const memberId = out.Item?.memberId;
+      return typeof memberId === 'string' ? get(memberId) : undefined;
+    },
+
+    async create(member, event) {
+      if (!member.email) throw new Error('A new member needs an email address');
+      const result = await transact([
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...memberKey(member.memberId), entity: 'member', ...member },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...emailRecordKey(member.email), entity: 'member-email', memberId: member.memberId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        outboxPut(tableName, event),
+      ]);
+      if (result === true) return 'created';
+      if (result === 1) return 'exists';
+      throw new Error(`Member create failed a condition on item ${result}`);
+    },
+
+    async recordSignupEmail(memberId, status, limit, event) {
+      const update = (expression: string, condition: string, values: Record<string, unknown>): TransactItem => {
+        const used = `${expression} ${condition}`;
+        return {
+          Update: {
+            TableName: tableName,
+            Key: memberKey(memberId),
+            UpdateExpression: expression,
+            ConditionExpression: `#s = :status AND (${condition})`,
+            ExpressionAttributeNames: {
+              '#s': 'status',
+              '#w': 'windowStart',
+              ...(used.includes('#n') ? { '#n': 'count' } : {}),
+            },
+            ExpressionAttributeValues: { ':status': status, ...values },
+          },
+        };
+      };
+      const inWindow = update(
+        'SET signupEmails.#n = signupEmails.#n + :one',
+        'signupEmails.#w > :floor AND signupEmails.#n < :max',
+        {
+          ':one': 1,
+          ':floor': limit.windowStartAfter,
+          ':max': limit.max,
+        },
+      );
+      const newWindow = update('SET signupEmails = :fresh', 'attribute_not_exists(signupEmails) OR signupEmails.#w <= :floor', {
+        ':fresh': { windowStart: limit.at, count: 1 },
+        ':floor': limit.windowStartAfter,
+      });
+      for (let round = 0; round < 3; round++) {
+        for (const attempt of [inWindow, newWindow]) {
+          const result = await transact([attempt, outboxPut(tableName, event)]);
+          if (result === true) return 'recorded';
+          if (result !== 0) throw new Error(`Sign-up email record failed a condition on item ${result}`);
+        }
+        const current = await get(memberId);
+        const window = current?.signupEmails;
+        const full = window && window.windowStart > limit.windowStartAfter && window.count >= limit.max;
+        if (current?.status !== status || full) return 'limited';
+      }
+      return 'limited';
+    },
+
+    async confirm(memberId, at, event) {
+      const result = await transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: memberKey(memberId),
+            UpdateExpression: 'SET #s = :active, confirmedAt = :at',
+            ConditionExpression: '#s = :pending',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':at': at },
+          },
+        },
+        outboxPut(tableName, event),
+      ]);
+      if (result === true) return 'confirmed';
+      if (result === 0) return 'already';
+      throw new Error(`Member confirm failed a condition on item ${result}`);
+    },
+
+    async updatePreferences(memberId, prefs) {
+      const sets: [string, unknown][] = Object.entries(prefs).filter(([, v]) => typeof v === 'boolean');
+      sets.push(['preferencesUpdatedAt', clock.now().toISOString()]);
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: memberKey(memberId),
+            UpdateExpression: `SET ${sets.map(([k]) => `#${k} = :${k}`).join(', ')}`,
+            ConditionExpression: '#s IN (:pending, :active)',
+            ExpressionAttributeNames: { '#s': 'status', ...Object.fromEntries(sets.map(([k]) => [`#${k}`, k])) },
+            ExpressionAttributeValues: {
+              ':pending': 'pending',
+              ':active': 'active',
+              ...Object.fromEntries(sets.map(([k, v]) => [`:${k}`, v])),
+            },
+          }),
+        );
+        return 'updated';
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return 'gone';
+        throw error;
+      }
+    },
+
+    async erase(memberId, at, event) {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const current = await get(memberId);
+        if (!current || current.status === 'erased') return 'already';
+        const tombstone = {
+          ...memberKey(memberId),
+          entity: 'member',
+          memberId,
+          status: 'erased',
+          erasedAt: at,
+          ...(current.consent ? { consent: current.consent } : {}),
+        };
+        const result = await transact([
+          {
+            // A Put replaces the whole item: every attribute not named here is gone.
+            Put: {
+              TableName: tableName,
+              Item: tombstone,
+              ConditionExpression: '#s = :status',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':status': current.status },
+            },
+          },
+          ...(current.email
+            ? [
+                {
+                  Delete: {
+                    TableName: tableName,
+                    Key: emailRecordKey(current.email),
+                    // Never delete another member's record (the address cannot change, but be exact).
+                    ConditionExpression: 'attribute_not_exists(pk) OR memberId = :id',
+                    ExpressionAttributeValues: { ':id': memberId },
+                  },
+                },
+              ]
+            : []),
+          outboxPut(tableName, event),
+        ]);
+        if (result === true) return 'erased';
+        if (result !== 0) throw new Error(`Member erase failed a condition on item ${result}`);
+        // The status moved under us (e.g. confirmed meanwhile): read again and retry.
+      }
+      throw new UnavailableError('The member store is busy. Please try again.');
+    },
+  };
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

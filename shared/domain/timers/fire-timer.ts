@@ -1,0 +1,24 @@
+import type { Deps } from '../../ports/index.ts';
+import { HEARTBEAT_KIND, recordHeartbeat } from './heartbeat.ts';
+import { type TimerMessage, UnknownTimerKindError } from './timer-message.ts';
+
+/**
+ * Everything a timer kind may touch. A feature that adds a kind adds the keys its handler needs;
+ * the compiler then checks that the timer worker is given them.
+ */
+export type TimerDeps = Pick<Deps, 'heartbeats' | 'clock'>;
+
+/** Handles one fired timer. Must tolerate duplicate and late delivery (timers are at-least-once). */
+export type TimerKindHandler = (deps: TimerDeps, timer: TimerMessage) => Promise<void>;
+
+/** Every timer kind and its handler. Features register their kinds here. */
+export const timerKinds: Readonly<Record<string, TimerKindHandler>> = {
+  [HEARTBEAT_KIND]: recordHeartbeat,
+};
+
+/** Runs the handler of the timer's kind; an unknown kind throws, so the message ends in the DLQ. */
+export async function fireTimer(deps: TimerDeps, timer: TimerMessage): Promise<void> {
+  const handle = Object.hasOwn(timerKinds, timer.kind) ? timerKinds[timer.kind] : undefined;
+  if (!handle) throw new UnknownTimerKindError(timer.kind);
+  await handle(deps, timer);
+}
