@@ -1,6 +1,7 @@
 import type { EmailMessage } from '../../ports/index.ts';
 import { html, paragraphs, type SafeHtml } from '../../runtime/html.ts';
 import type { OrgConfig } from '../org/org-config.ts';
+import { UNCONFIRMED_RETENTION_DAYS } from './member.ts';
 
 /**
  * Member emails: plain text and accessible HTML (lang, one heading, link text that says where it
@@ -24,7 +25,7 @@ export function confirmationEmail(org: OrgConfig, to: string, confirmUrl: string
     '',
     `The link works for ${hours} hours. Nothing happens until you press the button on the page.`,
     '',
-    'If this was not you, ignore this email: nothing more will happen and we will not keep your address on a mailing list.',
+    `If this was not you, ignore this email: nothing more will happen, and we delete the address within ${UNCONFIRMED_RETENTION_DAYS} days if it is not confirmed.`,
     ...signature(org),
   ].join('\n');
   return message(
@@ -38,7 +39,7 @@ export function confirmationEmail(org: OrgConfig, to: string, confirmUrl: string
 To finish joining, open the link below and press "Confirm my email address".</p>
 <p><a href="${confirmUrl}">Confirm your email address for ${org.name}</a></p>
 <p>The link works for ${hours} hours. Nothing happens until you press the button on the page.</p>
-<p>If this was not you, ignore this email: nothing more will happen and we will not keep your address on a mailing list.</p>`,
+<p>If this was not you, ignore this email: nothing more will happen, and we delete the address within ${UNCONFIRMED_RETENTION_DAYS} days if it is not confirmed.</p>`,
   );
 }
 

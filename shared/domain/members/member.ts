@@ -3,6 +3,9 @@ import type { Deps } from '../../ports/index.ts';
 import { InvalidTokenError } from '../errors.ts';
 import type { DomainEvent, MemberEvent } from '../events.ts';
 
+/** Days an unconfirmed sign-up (and its address) is kept after its last confirmation email. */
+export const UNCONFIRMED_RETENTION_DAYS = 7;
+
 export type MemberStatus = 'pending' | 'active' | 'erased';
 
 export interface Consent {

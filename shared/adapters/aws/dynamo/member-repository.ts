@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../../../domain/errors.ts';
-import { emailKey, type Member } from '../../../domain/members/member.ts';
+import { emailKey, type Member, UNCONFIRMED_RETENTION_DAYS } from '../../../domain/members/member.ts';
 import type { Clock, MemberRepository } from '../../../ports/index.ts';
 import type { TableRef } from './document-client.ts';
 import { outboxPut } from './outbox.ts';
@@ -14,6 +14,10 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  * - `EMAIL#<sha256 of the normalised address>` / `EMAIL`: `{ memberId }`, the uniqueness record.
  *   Only the hash is a key; it is deleted on erasure, which frees the address.
  * Multi-item changes are one TransactWriteItems with conditions, together with their outbox item.
+ *
+ * An unconfirmed sign-up is kept only {@link UNCONFIRMED_RETENTION_DAYS} days after its last
+ * confirmation email: both items carry `expiresAt` (TTL deletes them; until it does, reads treat
+ * them as gone and a new sign-up may take the address over). Confirming removes the expiry.
  */
 export function createDynamoMemberRepository(table: TableRef, clock: Clock): MemberRepository {
   const { client, tableName } = table;
@@ -21,14 +25,19 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
   const emailRecordKey = (email: string) => ({ pk: `EMAIL#${emailKey(email)}`, sk: 'EMAIL' });
 
   const toMember = (item: Record<string, unknown>): Member => {
-    const { pk: _pk, sk: _sk, entity: _entity, ...rest } = item;
+    const { pk: _pk, sk: _sk, entity: _entity, expiresAt: _expiresAt, ...rest } = item;
     const member = rest as unknown as Member;
     return { ...member, checkinEmails: member.checkinEmails ?? false, emailOptOut: member.emailOptOut ?? true };
   };
 
+  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
+  const unconfirmedExpiry = () => nowSeconds() + UNCONFIRMED_RETENTION_DAYS * 86_400;
+  /** TTL deletes lazily (up to days late): an item past its expiry is already gone to readers. */
+  const expired = (item: Record<string, unknown>) => typeof item.expiresAt === 'number' && item.expiresAt <= nowSeconds();
+
   const get = async (memberId: string): Promise<Member | undefined> => {
     const out = await client.send(new GetCommand({ TableName: tableName, Key: memberKey(memberId), ConsistentRead: true }));
-    return out.Item ? toMember(out.Item) : undefined;
+    return out.Item && !expired(out.Item) ? toMember(out.Item) : undefined;
   };
 
   /**
@@ -60,24 +69,27 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
     async findByEmail(email) {
       const out = await client.send(new GetCommand({ TableName: tableName, Key: emailRecordKey(email), ConsistentRead: true }));
       const memberId = out.Item?.memberId;
-      return typeof memberId === 'string' ? get(memberId) : undefined;
+      return typeof memberId === 'string' && !expired(out.Item ?? {}) ? get(memberId) : undefined;
     },
 
     async create(member, event) {
       if (!member.email) throw new Error('A new member needs an email address');
+      const expiry = member.status === 'pending' ? { expiresAt: unconfirmedExpiry() } : {};
       const result = await transact([
         {
           Put: {
             TableName: tableName,
-            Item: { ...memberKey(member.memberId), entity: 'member', ...member },
+            Item: { ...memberKey(member.memberId), entity: 'member', ...member, ...expiry },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
         {
           Put: {
             TableName: tableName,
-            Item: { ...emailRecordKey(member.email), entity: 'member-email', memberId: member.memberId },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            Item: { ...emailRecordKey(member.email), entity: 'member-email', memberId: member.memberId, ...expiry },
+            // Free, or held by an unconfirmed sign-up that has expired.
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+            ExpressionAttributeValues: { ':now': nowSeconds() },
           },
         },
         outboxPut(tableName, event),
@@ -88,20 +100,37 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
     },
 
     async recordSignupEmail(memberId, status, limit, event) {
+      // A fresh confirmation email keeps an unconfirmed sign-up for another retention period.
+      const email = status === 'pending' ? (await get(memberId))?.email : undefined;
+      const expiry = email ? unconfirmedExpiry() : undefined;
+      const extendEmailRecord: TransactItem[] =
+        email && expiry
+          ? [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: emailRecordKey(email),
+                  UpdateExpression: 'SET expiresAt = :exp',
+                  ConditionExpression: 'memberId = :id',
+                  ExpressionAttributeValues: { ':exp': expiry, ':id': memberId },
+                },
+              },
+            ]
+          : [];
       const update = (expression: string, condition: string, values: Record<string, unknown>): TransactItem => {
         const used = `${expression} ${condition}`;
         return {
           Update: {
             TableName: tableName,
             Key: memberKey(memberId),
-            UpdateExpression: expression,
+            UpdateExpression: expiry ? `${expression}, expiresAt = :exp` : expression,
             ConditionExpression: `#s = :status AND (${condition})`,
             ExpressionAttributeNames: {
               '#s': 'status',
               '#w': 'windowStart',
               ...(used.includes('#n') ? { '#n': 'count' } : {}),
             },
-            ExpressionAttributeValues: { ':status': status, ...values },
+            ExpressionAttributeValues: { ':status': status, ...values, ...(expiry ? { ':exp': expiry } : {}) },
           },
         };
       };
@@ -120,8 +149,10 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
       });
       for (let round = 0; round < 3; round++) {
         for (const attempt of [inWindow, newWindow]) {
-          const result = await transact([attempt, outboxPut(tableName, event)]);
+          const result = await transact([attempt, outboxPut(tableName, event), ...extendEmailRecord]);
           if (result === true) return 'recorded';
+          // The address was taken over after this sign-up expired: nothing to send.
+          if (result === 2) return 'limited';
           if (result !== 0) throw new Error(`Sign-up email record failed a condition on item ${result}`);
         }
         const current = await get(memberId);
@@ -133,18 +164,30 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
     },
 
     async confirm(memberId, at, event) {
+      const current = await get(memberId);
+      if (current?.status !== 'pending' || !current.email) return 'already';
       const result = await transact([
         {
           Update: {
             TableName: tableName,
             Key: memberKey(memberId),
-            UpdateExpression: 'SET #s = :active, confirmedAt = :at',
+            // Confirmed members are kept: the unconfirmed-sign-up expiry no longer applies.
+            UpdateExpression: 'SET #s = :active, confirmedAt = :at REMOVE expiresAt',
             ConditionExpression: '#s = :pending',
             ExpressionAttributeNames: { '#s': 'status' },
             ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':at': at },
           },
         },
         outboxPut(tableName, event),
+        {
+          Update: {
+            TableName: tableName,
+            Key: emailRecordKey(current.email),
+            UpdateExpression: 'REMOVE expiresAt',
+            ConditionExpression: 'memberId = :id',
+            ExpressionAttributeValues: { ':id': memberId },
+          },
+        },
       ]);
       if (result === true) return 'confirmed';
       if (result === 0) return 'already';
