@@ -2,17 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack } from '../../local/stack.ts';
+import type { OutboxMessage } from '../../shared/adapters/local/outbox-mailer.ts';
 
-export interface OutboxMessage {
-  id: string;
-  to: string;
-  from: string;
-  subject: string;
-  text: string;
-  html: string;
-  headers: Record<string, string>;
-  sentAt: string;
-}
+export type { OutboxMessage };
 
 /** The real local stack (`npm start`) on a free port with a fresh data folder. */
 export async function startTestStack() {
