@@ -11,6 +11,13 @@ import { acknowledge } from './nag.ts';
  */
 export class Secrets extends Construct {
   readonly tokenSecret: Secret;
+  /**
+   * The Standard Webhooks secret that signs escalation webhooks, `{"current": "<44 base64 characters>"}`
+   * as generated (letters and digits only, so a valid base64 key of 33 bytes); senders are given it as
+   * `whsec_<current>` (shared/domain/webhooks/webhook-secret.ts). `npm run kith -- webhook-secret rotate`
+   * writes `{"current": "whsec_<new>", "previous": "<old>"}`, so both verify during the overlap.
+   */
+  readonly webhookSecret: Secret;
 
   constructor(scope: Construct, id: string, props: { key: IKey; slug: string }) {
     super(scope, id);
@@ -24,6 +31,23 @@ export class Secrets extends Construct {
         excludePunctuation: true,
       },
     });
+    this.webhookSecret = new Secret(this, 'WebhookSigningSecret', {
+      description: `kith ${props.slug}: signs escalation webhooks (Standard Webhooks whsec_ secret)`,
+      encryptionKey: props.key,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'current',
+        passwordLength: 44,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
+    });
+    acknowledge(
+      this.webhookSecret,
+      'AwsSolutions-SMG4',
+      'The webhook secret is shared with the form tool that signs escalations; a scheduled rotation would silently break it. ' +
+        'The operator rotates it with the kith CLI, which keeps the old secret as "previous" until the sender is updated.',
+    );
     acknowledge(
       this.tokenSecret,
       'AwsSolutions-SMG4',
