@@ -1,3 +1,4 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -24,6 +25,8 @@ export class Secrets extends Construct {
     this.tokenSecret = new Secret(this, 'TokenSigningKey', {
       description: `kith ${props.slug}: signs the links in emails (members' manage, confirm and check-in links)`,
       encryptionKey: props.key,
+      // Kept if the stack is deleted, like the table and the key: a deletion by mistake loses no secret.
+      removalPolicy: RemovalPolicy.RETAIN,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({}),
         generateStringKey: 'current',
@@ -34,6 +37,7 @@ export class Secrets extends Construct {
     this.webhookSecret = new Secret(this, 'WebhookSigningSecret', {
       description: `kith ${props.slug}: signs escalation webhooks (Standard Webhooks whsec_ secret)`,
       encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.RETAIN,
       generateSecretString: {
         secretStringTemplate: JSON.stringify({}),
         generateStringKey: 'current',
@@ -42,6 +46,14 @@ export class Secrets extends Construct {
         includeSpace: false,
       },
     });
+    for (const secret of [this.tokenSecret, this.webhookSecret]) {
+      acknowledge(
+        secret,
+        'HIPAA.Security-SecretsManagerRotationEnabled',
+        'Automatic rotation would replace the secret without keeping the previous one, breaking emailed links or the form tool. ' +
+          'The operator rotates with the kith CLI, which keeps the old value as "previous" so both verify during the overlap.',
+      );
+    }
     acknowledge(
       this.webhookSecret,
       'AwsSolutions-SMG4',

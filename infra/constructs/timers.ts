@@ -70,6 +70,12 @@ export class Timers extends Construct implements SchedulerBinding {
       'Sending to the KMS-encrypted timers queue and its DLQ needs the KMS data-key actions as CDK grants them; the grant is on the stack key only.';
     acknowledge(this.schedulerRole, wildcardActionFinding('kms:ReEncrypt*'), reason);
     acknowledge(this.schedulerRole, wildcardActionFinding('kms:GenerateDataKey*'), reason);
+    acknowledge(
+      this.schedulerRole,
+      'HIPAA.Security-IAMNoInlinePolicy',
+      "The policy belongs to the scheduler role only and grants sending to this stack's timers queue and its DLQ; a managed " +
+        'policy would invite reuse across roles.',
+    );
 
     // The heartbeat: a recurring schedule through the same group, role, queue and worker as every
     // timer, so its metric going missing (alarmed, missing data breaching) proves timers stopped.
