@@ -55,6 +55,7 @@ export class KithStack extends Stack {
     this.key = new StackKey(this, 'Key', { slug: org.slug });
     const { key } = this.key;
     this.alarms = new Alarms(this, 'Alarms', { key, alarmEmail: org.operator.alarmEmail });
+    this.alarms.watchUnacknowledgedEscalations(this.alarms, org.slug);
     this.data = new Data(this, 'Data', { key });
     this.secrets = new Secrets(this, 'Secrets', { key, slug: org.slug });
     this.email = new Email(this, 'Email', { org });

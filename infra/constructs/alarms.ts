@@ -151,6 +151,28 @@ export class Alarms extends Construct {
     complaint.addAlarmAction(this.action);
   }
 
+  /** An escalation nobody acknowledged after every level and repeat (a metric the app emits). */
+  watchUnacknowledgedEscalations(scope: Construct, org: string): Alarm {
+    const alarm = new Alarm(scope, 'UnacknowledgedEscalationAlarm', {
+      alarmDescription:
+        'A safeguarding escalation went through every level without an acknowledgement. Phone the safeguarding leads now, ' +
+        'then list open escalations with the kith CLI.',
+      metric: new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName: metricNames.escalationUnacknowledged,
+        dimensionsMap: { Org: org },
+        period: Duration.minutes(1),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    return alarm;
+  }
+
   /**
    * The timer heartbeat (emitted by the timer worker for each `heartbeat` timer): missing data is
    * breaching, because silence is exactly the failure this alarm exists for.

@@ -10,6 +10,11 @@ export const METRIC_NAMESPACE = 'kith';
 export const metricNames = {
   /** One per heartbeat timer the worker handled: proves Scheduler → queue → worker still works. */
   timerHeartbeat: 'TimerHeartbeat',
+  /**
+   * One per escalation still unacknowledged after its last level and repeats: the safeguarding
+   * feature emits it (`emitMetric(org.slug, metricNames.escalationUnacknowledged)`); any is an alarm.
+   */
+  escalationUnacknowledged: 'EscalationUnacknowledged',
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];

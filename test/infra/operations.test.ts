@@ -167,6 +167,20 @@ describe('alarms to the operator topic', () => {
   });
 });
 
+describe('an escalation unacknowledged past its last level', () => {
+  it('alarms on the first one the app reports (kith/EscalationUnacknowledged, by org)', () => {
+    const alarm = alarms.find((a) => a.MetricName === 'EscalationUnacknowledged');
+    expect(alarm).toMatchObject({
+      Namespace: 'kith',
+      Dimensions: [{ Name: 'Org', Value: 'example' }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [operatorTopic],
+    });
+  });
+});
+
 describe('SES feedback', () => {
   it('member mail publishes bounces and complaints to the encrypted feedback topic, which only SES of this account may use', () => {
     const topicId = id(stack.emailFeedback.topic);

@@ -118,6 +118,11 @@ describe('a table of bad configs: each problem names its path and says how to fi
       'email.sesSandBox: not a setting kith knows; check the spelling against config/orgs/example.json',
     ],
     ['crisisLines', [], 'crisisLines: list at least one crisis line for signposting'],
+    [
+      'crisisLines[2].txt',
+      'Text SHOUT',
+      'crisisLines[2].txt: not a setting kith knows; check the spelling against config/orgs/example.json',
+    ],
     ['crisisLines[1]', { name: 'Samaritans' }, 'crisisLines[1]: give a phone, text or url, so a person can reach Samaritans'],
     ['groupAgreement.version', undefined, 'groupAgreement.version: is missing: add it (a string)'],
     ['confidentiality.text', '', 'confidentiality.text: must not be empty'],
