@@ -71,3 +71,13 @@ export const timerWorker = {
   entry: 'platform/fire-timer',
   uses: ['table', 'tokens', 'mail', 'scheduler', 'publicUrl'],
 } as const satisfies { name: string; entry: string; uses: readonly FunctionUse[] };
+
+/**
+ * The SQS consumer of SES bounce and complaint events (member mail's configuration set → SNS →
+ * queue). Deployed only: there is no local SES to report bounces (tests feed it recorded events).
+ */
+export const sesFeedbackConsumer = {
+  name: 'ses-feedback',
+  entry: 'members/record-email-feedback',
+  uses: ['table'],
+} as const satisfies { name: string; entry: string; uses: readonly FunctionUse[] };

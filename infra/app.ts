@@ -1,20 +1,20 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
 import { OrgConfigError } from '../shared/domain/org/org-config.ts';
 import { KithStack, stackName } from './kith-stack.ts';
 import { loadOrg, OrgArgumentError } from './load-org.ts';
 
 /**
  * `npx cdk synth -c org=<slug>`: validates config/orgs/<slug>.json and builds the stack `Kith-<slug>`
- * in the account and region the config names. cdk-nag (AWS Solutions and Serverless packs) validates
+ * in the account and region the config names. cdk-nag (AWS Solutions, Serverless and HIPAA Security packs) validates
  * every synth; an unacknowledged finding fails it.
  */
 export function buildApp(app = new App()): { app: App; stack: KithStack } {
   const org = loadOrg(app.node.tryGetContext('org'));
   const stack = new KithStack(app, stackName(org), { org });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app), new HIPAASecurityChecks(app));
   return { app, stack };
 }
 

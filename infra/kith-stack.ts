@@ -4,11 +4,13 @@ import type { HttpRoute, TopicConsumer } from '../functions/routes.ts';
 import type { OrgConfig } from '../shared/domain/org/org-config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Api } from './constructs/api.ts';
-import type { Bindings } from './constructs/app-function.ts';
+import { AppFunction, type Bindings } from './constructs/app-function.ts';
 import { Data } from './constructs/data.ts';
 import { Email } from './constructs/email.ts';
+import { EmailFeedback } from './constructs/email-feedback.ts';
 import { StackKey } from './constructs/key.ts';
 import { Messaging } from './constructs/messaging.ts';
+import { addOperatorOutputs } from './constructs/outputs.ts';
 import { Secrets } from './constructs/secrets.ts';
 import { Timers } from './constructs/timers.ts';
 
@@ -38,6 +40,7 @@ export class KithStack extends Stack {
   readonly timers: Timers;
   readonly api: Api;
   readonly messaging: Messaging;
+  readonly emailFeedback: EmailFeedback;
 
   constructor(scope: Construct, id: string, props: KithStackProps) {
     const { org, routes, consumers, ...rest } = props;
@@ -52,6 +55,7 @@ export class KithStack extends Stack {
     this.key = new StackKey(this, 'Key', { slug: org.slug });
     const { key } = this.key;
     this.alarms = new Alarms(this, 'Alarms', { key, alarmEmail: org.operator.alarmEmail });
+    this.alarms.watchUnacknowledgedEscalations(this.alarms, org.slug);
     this.data = new Data(this, 'Data', { key });
     this.secrets = new Secrets(this, 'Secrets', { key, slug: org.slug });
     this.email = new Email(this, 'Email', { org });
@@ -75,5 +79,18 @@ export class KithStack extends Stack {
       ...(consumers ? { consumers } : {}),
     });
     this.timers.addWorker(bindings);
+    this.emailFeedback = new EmailFeedback(this, 'EmailFeedback', { org, key, alarms: this.alarms, email: this.email, bindings });
+
+    addOperatorOutputs(this, {
+      publicUrl: this.api.publicUrl,
+      tableName: this.data.table.tableName,
+      tokenSecretArn: this.secrets.tokenSecret.secretArn,
+      webhookSecretArn: this.secrets.webhookSecret.secretArn,
+      operatorTopicArn: this.alarms.topic.topicArn,
+    });
+    // Last: every function of every feature (whatever added it) alarms on errors and throttles.
+    for (const construct of this.node.findAll()) {
+      if (construct instanceof AppFunction) this.alarms.watchFunction(construct.fn, construct.node.path.replace(`${id}/`, ''));
+    }
   }
 }

@@ -45,6 +45,42 @@ export interface LocalStack {
 
 export const TABLE_NAME = 'kith';
 
+/** `<data>/endpoints.json` while a local stack runs: how tools reach its DynamoDB Local. */
+export interface LocalEndpoints {
+  pid: number;
+  url: string;
+  dynamodb: string;
+  tableName: string;
+}
+
+export function localEndpointsFile(dataDir: string): string {
+  return join(dataDir, 'endpoints.json');
+}
+
+function writeLocalEndpoints(dataDir: string, endpoints: LocalEndpoints): void {
+  writeFileSync(localEndpointsFile(dataDir), JSON.stringify(endpoints));
+}
+
+/** The endpoints of the local stack running on this data folder, if one is (its process is alive). */
+export function runningLocalStack(dataDir: string): LocalEndpoints | undefined {
+  try {
+    const endpoints = JSON.parse(readFileSync(localEndpointsFile(resolve(dataDir)), 'utf8')) as LocalEndpoints;
+    return isAlive(endpoints.pid) ? endpoints : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Takes the data folder for a tool that runs DynamoDB Local on it itself (no stack is running), so
+ * `npm start` refuses to start on it meanwhile. Returns the release function.
+ */
+export function claimDataDirForTool(dataDir: string): () => void {
+  const dir = resolve(dataDir);
+  claimDataDir(dir);
+  return () => releaseDataDir(dir);
+}
+
 const functionsDir = new URL('../functions/', import.meta.url);
 const activeDataDirs = new Set<string>();
 
@@ -88,6 +124,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Stopped after the server has closed, so requests in flight can finish.
     cleanups.splice(cleanups.indexOf(closeStep), 0, () => dynamo.stop());
     await ensureTable(dynamo.endpoint, TABLE_NAME);
+    // Tools (the kith CLI, bin/kith.ts) find this stack's DynamoDB Local here while it runs.
+    writeLocalEndpoints(dataDir, { pid: process.pid, url, dynamodb: dynamo.endpoint, tableName: TABLE_NAME });
+    cleanups.push(() => rmSync(localEndpointsFile(dataDir), { force: true }));
     const secrets = loadLocalSecrets(join(dataDir, 'secrets.json'));
 
     const queueFile = (name: string) => join(dataDir, 'queues', `${name}.json`);

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -7,7 +7,14 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { METRIC_NAMESPACE, metricNames } from '../../shared/runtime/metrics.ts';
 import { deadLetterQueue } from './queues.ts';
+
+/** SES reviews an account at a 5% bounce rate and a 0.1% complaint rate; alarm well before either. */
+export const sesRateThresholds = { bounce: 0.04, complaint: 0.0008 } as const;
+
+/** The heartbeat schedule fires every 5 minutes; three missing in a row is an alarm. */
+export const heartbeatPeriodMinutes = 5;
 
 /**
  * Alarms that reach a human: the operator topic (encrypted with the stack key, which lets CloudWatch
@@ -67,5 +74,127 @@ export class Alarms extends Construct {
     });
     lag.addAlarmAction(this.action);
     errors.addAlarmAction(this.action);
+  }
+
+  /**
+   * Any failed invocation (a crash or a timeout: handled errors are answers, not failures) and any
+   * throttle. Functions that already have an errors alarm (the relay) get only the throttles alarm.
+   */
+  watchFunction(fn: IFunction, what: string): void {
+    const alarms: Alarm[] = [];
+    if (!fn.node.tryFindChild('ErrorsAlarm')) {
+      alarms.push(
+        new Alarm(fn, 'ErrorsAlarm', {
+          alarmDescription: `The ${what} function failed (crash or timeout). Check its log group for the request id.`,
+          metric: fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+          threshold: 0,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+    alarms.push(
+      new Alarm(fn, 'ThrottlesAlarm', {
+        alarmDescription: `The ${what} function was throttled: requests were refused or messages delayed. Check the account's concurrency.`,
+        metric: fn.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+    for (const alarm of alarms) alarm.addAlarmAction(this.action);
+  }
+
+  /** A work queue whose oldest message waits longer than `maxAge`: its consumer is stuck or failing. */
+  watchQueueAge(queue: IQueue, maxAge: Duration, what: string): Alarm {
+    const alarm = new Alarm(queue, 'OldestMessageAlarm', {
+      alarmDescription: `A message has waited more than ${maxAge.toHumanString()} on ${what}: its worker is stuck or failing.`,
+      metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: maxAge.toSeconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    return alarm;
+  }
+
+  /** Bounce and complaint rates of one SES configuration set (its reputation metrics). */
+  watchSesReputation(scope: Construct, configurationSetName: string, what: string): void {
+    const rate = (metricName: string) =>
+      new Metric({
+        namespace: 'AWS/SES',
+        metricName,
+        dimensionsMap: { 'ses:configuration-set': configurationSetName },
+        period: Duration.hours(1),
+        statistic: 'Average',
+      });
+    const bounce = new Alarm(scope, 'BounceRateAlarm', {
+      alarmDescription: `The ${what} bounce rate is above ${sesRateThresholds.bounce * 100}% (SES reviews accounts at 5%). Check the addresses bouncing and the ses-feedback queue.`,
+      metric: rate('Reputation.BounceRate'),
+      threshold: sesRateThresholds.bounce,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    const complaint = new Alarm(scope, 'ComplaintRateAlarm', {
+      alarmDescription: `The ${what} complaint rate is above ${sesRateThresholds.complaint * 100}% (SES reviews accounts at 0.1%). Check what was sent.`,
+      metric: rate('Reputation.ComplaintRate'),
+      threshold: sesRateThresholds.complaint,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    bounce.addAlarmAction(this.action);
+    complaint.addAlarmAction(this.action);
+  }
+
+  /** An escalation nobody acknowledged after every level and repeat (a metric the app emits). */
+  watchUnacknowledgedEscalations(scope: Construct, org: string): Alarm {
+    const alarm = new Alarm(scope, 'UnacknowledgedEscalationAlarm', {
+      alarmDescription:
+        'A safeguarding escalation went through every level without an acknowledgement. Phone the safeguarding leads now, ' +
+        'then list open escalations with the kith CLI.',
+      metric: new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName: metricNames.escalationUnacknowledged,
+        dimensionsMap: { Org: org },
+        period: Duration.minutes(1),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    return alarm;
+  }
+
+  /**
+   * The timer heartbeat (emitted by the timer worker for each `heartbeat` timer): missing data is
+   * breaching, because silence is exactly the failure this alarm exists for.
+   */
+  watchHeartbeat(scope: Construct, org: string): Alarm {
+    const alarm = new Alarm(scope, 'HeartbeatAlarm', {
+      alarmDescription:
+        'No timer heartbeat for 15 minutes: scheduled timers (reminders, check-ins, escalation timeouts) are not reaching the timer worker. ' +
+        'Check the schedule group, the timers queue and its DLQ, and the worker logs.',
+      metric: new Metric({
+        namespace: METRIC_NAMESPACE,
+        metricName: metricNames.timerHeartbeat,
+        dimensionsMap: { Org: org },
+        period: Duration.minutes(heartbeatPeriodMinutes),
+        statistic: 'Sum',
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: TreatMissingData.BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    return alarm;
   }
 }

@@ -136,6 +136,31 @@ export class AppFunction extends Construct {
       'kith never invokes a function asynchronously: API Gateway invokes synchronously, and queue and stream event sources ' +
         'keep failed messages in their own dead-letter queues (alarmed), so a Lambda async DLQ would never receive anything.',
     );
+    // HIPAA Security pack (tried in test/infra/nag.test.ts).
+    acknowledge(
+      this,
+      'HIPAA.Security-LambdaDLQ',
+      'kith never invokes a function asynchronously: API Gateway invokes synchronously, and queue and stream event sources ' +
+        'keep failed messages in their own dead-letter queues (alarmed), so a Lambda async DLQ would never receive anything.',
+    );
+    acknowledge(
+      this,
+      'HIPAA.Security-LambdaConcurrency',
+      'Reserved concurrency is set only on the safeguarding-critical consumers: new accounts often have a small concurrency ' +
+        'quota, and reserving some for every function would starve the rest. The API stage is throttled instead.',
+    );
+    acknowledge(
+      this,
+      'HIPAA.Security-LambdaInsideVPC',
+      'The functions reach only AWS service endpoints (DynamoDB, SQS, SNS, SES, Secrets Manager, Scheduler) over TLS with IAM ' +
+        'authorisation; there is no private resource to reach, and a VPC would need NAT or endpoints that cost more than the org runs on.',
+    );
+    acknowledge(
+      this.role,
+      'HIPAA.Security-IAMNoInlinePolicy',
+      "The policy belongs to this function's own role only and is written by the bind helpers together with the environment " +
+        'variables they set, so grants and wiring cannot drift; a managed policy would invite reuse across roles.',
+    );
     acknowledge(
       this,
       'Serverless-LambdaTracing',

@@ -3,6 +3,7 @@ import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, Tabl
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/table-definition.ts';
+import { acknowledge } from './nag.ts';
 
 /**
  * The single table, built from shared/table-definition.ts (the same description the local stack
@@ -27,6 +28,12 @@ export class Data extends Construct {
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.key,
     });
+    acknowledge(
+      this.table,
+      'HIPAA.Security-DynamoDBInBackupPlan',
+      'Point-in-time recovery restores the table to any second of the last 35 days, and the table has deletion protection and is ' +
+        'kept if the stack is deleted. An organisation that must keep longer backups adds it to an AWS Backup plan in its account.',
+    );
     for (const index of tableDefinition.globalSecondaryIndexes) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.indexName,

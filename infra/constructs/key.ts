@@ -44,6 +44,16 @@ export class StackKey extends Construct {
       }),
     );
 
+    // SES publishes bounce and complaint events of this account's configuration sets to the encrypted feedback topic.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+
     // CloudWatch alarms publish to the encrypted operator topic; without this, alarms are dropped silently.
     this.key.addToResourcePolicy(
       new PolicyStatement({

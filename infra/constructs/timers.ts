@@ -1,17 +1,25 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
+import { CfnSchedule, CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { timerWorker } from '../../functions/routes.ts';
 import type { OrgConfig } from '../../shared/domain/org/org-config.ts';
+import { HEARTBEAT_KIND } from '../../shared/domain/timers/heartbeat.ts';
 import type { Alarms } from './alarms.ts';
+import { heartbeatPeriodMinutes } from './alarms.ts';
 import { AppFunction, type Bindings, type SchedulerBinding } from './app-function.ts';
 import { acknowledge, wildcardActionFinding } from './nag.ts';
 import { queueWithDeadLetters } from './queues.ts';
 
 const workerTimeout = Duration.seconds(30);
+
+/** A timer due this long ago and still on the queue means the worker is stuck. */
+export const timerQueueMaxAge = Duration.minutes(10);
+
+/** The body of the recurring heartbeat schedule: the `heartbeat` timer kind (shared/domain/timers/heartbeat.ts). */
+export const heartbeatTimerBody = JSON.stringify({ name: 'heartbeat', kind: HEARTBEAT_KIND });
 
 /**
  * Timers: EventBridge Scheduler one-time schedules (in the stack's own schedule group) deliver to the
@@ -44,6 +52,7 @@ export class Timers extends Construct implements SchedulerBinding {
     this.queue = queue;
     this.deadLetterQueue = deadLetterQueue;
     props.alarms.watchDeadLetterQueue(deadLetterQueue, 'timers that failed (session reminders, check-ins, escalation timeouts)');
+    props.alarms.watchQueueAge(queue, timerQueueMaxAge, 'the timers queue');
 
     const { account } = Stack.of(this);
     this.schedulerRole = new Role(this, 'SchedulerRole', {
@@ -61,6 +70,31 @@ export class Timers extends Construct implements SchedulerBinding {
       'Sending to the KMS-encrypted timers queue and its DLQ needs the KMS data-key actions as CDK grants them; the grant is on the stack key only.';
     acknowledge(this.schedulerRole, wildcardActionFinding('kms:ReEncrypt*'), reason);
     acknowledge(this.schedulerRole, wildcardActionFinding('kms:GenerateDataKey*'), reason);
+    acknowledge(
+      this.schedulerRole,
+      'HIPAA.Security-IAMNoInlinePolicy',
+      "The policy belongs to the scheduler role only and grants sending to this stack's timers queue and its DLQ; a managed " +
+        'policy would invite reuse across roles.',
+    );
+
+    // The heartbeat: a recurring schedule through the same group, role, queue and worker as every
+    // timer, so its metric going missing (alarmed, missing data breaching) proves timers stopped.
+    new CfnSchedule(this, 'Heartbeat', {
+      description: `kith ${props.org.slug}: proves timers fire (the heartbeat alarm watches its metric)`,
+      groupName: this.group.ref,
+      scheduleExpression: `rate(${heartbeatPeriodMinutes} minutes)`,
+      flexibleTimeWindow: { mode: 'OFF' },
+      state: 'ENABLED',
+      target: {
+        arn: queue.queueArn,
+        roleArn: this.schedulerRole.roleArn,
+        input: heartbeatTimerBody,
+        deadLetterConfig: { arn: deadLetterQueue.queueArn },
+        // A late heartbeat is worthless: drop it after one period (the alarm notices) instead of piling up.
+        retryPolicy: { maximumEventAgeInSeconds: heartbeatPeriodMinutes * 60, maximumRetryAttempts: 3 },
+      },
+    });
+    props.alarms.watchHeartbeat(this, props.org.slug);
   }
 
   /** The timer worker on the timers queue; added once the public URL is known. */

@@ -40,6 +40,8 @@ export interface MemberRepository {
   confirm(memberId: string, at: string, event: DomainEvent): Promise<'confirmed' | 'already'>;
   /** `gone` (nothing written) unless the member is pending or active. */
   updatePreferences(memberId: string, prefs: Partial<Pick<Member, 'checkinEmails' | 'emailOptOut'>>): Promise<'updated' | 'gone'>;
+  /** Stops all mail to a hard-bouncing address (keeps the first time); `gone` unless pending or active. */
+  markEmailBounced(memberId: string, at: string): Promise<'updated' | 'gone'>;
   /**
    * Replaces the member with a tombstone (id, `erased`, `erasedAt`, consent versions and time),
    * deletes the uniqueness record and writes the event, in one transaction; `already` when the

@@ -41,6 +41,11 @@ export function setLogSink(next: LogSink): LogSink {
   return previous;
 }
 
+/** Writes one raw line to the log sink (Embedded Metric Format lines: shared/runtime/metrics.ts). */
+export function emitLine(line: string): void {
+  sink(line);
+}
+
 export function createLogger(service: string): Logger {
   const threshold = order[(process.env.LOG_LEVEL as Level | undefined) ?? 'info'] ?? order.info;
   const write = (level: Level, message: string, fields?: LogFields & { error?: unknown }) => {

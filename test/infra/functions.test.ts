@@ -10,6 +10,7 @@ import {
   type FunctionUse,
   type HttpRoute,
   httpRoutes,
+  sesFeedbackConsumer,
   streamRelay,
   timerWorker,
   topicConsumers,
@@ -46,6 +47,7 @@ const expected: { name: string; fn: AppFunction; uses: readonly FunctionUse[]; t
   ...topicConsumers.map((c) => ({ name: c.entry, fn: stack.messaging.consumers.get(c.name)!, uses: c.uses ?? [] })),
   { name: streamRelay.entry, fn: stack.messaging.relay, uses: [], topics: true },
   { name: timerWorker.entry, fn: stack.timers.worker!, uses: timerWorker.uses },
+  { name: sesFeedbackConsumer.entry, fn: stack.emailFeedback.consumer, uses: sesFeedbackConsumer.uses },
 ];
 
 /** The statements of the policies attached to a function's role. */

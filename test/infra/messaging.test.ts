@@ -54,8 +54,8 @@ describe('queues', () => {
         expect(deadLetterQueueIds.has(refId(redrive?.deadLetterTargetArn)!)).toBe(true);
       }
     }
-    // work queues: one per consumer, and the timers queue
-    expect(Object.keys(queues).length - deadLetterQueueIds.size).toBe(consumers.length + 1);
+    // work queues: one per consumer, the timers queue and the ses-feedback queue
+    expect(Object.keys(queues).length - deadLetterQueueIds.size).toBe(consumers.length + 2);
   });
 
   it('every dead-letter queue alarms the operator on its first message', () => {
@@ -85,7 +85,7 @@ describe('queues', () => {
 
   it('each consumer queue stays invisible for at least 6 times its function timeout', () => {
     const sqsMappings = Object.values(mappings).filter((m) => (refId(props(m).EventSourceArn) ?? '') in queues);
-    expect(sqsMappings).toHaveLength(consumers.length + 1);
+    expect(sqsMappings).toHaveLength(consumers.length + 2);
     for (const mapping of sqsMappings) {
       const queue = queues[refId(props(mapping).EventSourceArn)!];
       const fn = functions[refId(props(mapping).FunctionName)!];
@@ -96,8 +96,8 @@ describe('queues', () => {
 });
 
 describe('topics', () => {
-  it('one topic per topic name, plus the operator topic, all encrypted with the stack key and TLS only', () => {
-    expect(Object.keys(topics)).toHaveLength(topicNames.length + 1);
+  it('one topic per topic name, plus the operator and SES feedback topics, all encrypted with the stack key and TLS only', () => {
+    expect(Object.keys(topics)).toHaveLength(topicNames.length + 2);
     const policies = Object.values(resourcesOf(template, 'AWS::SNS::TopicPolicy'));
     for (const [id, topic] of Object.entries(topics)) {
       expect(props(topic).KmsMasterKeyId, id).toEqual(keyArn);
@@ -107,8 +107,8 @@ describe('topics', () => {
   });
 
   it('every subscription has a dead-letter queue, and queue subscriptions deliver raw messages', () => {
-    // one per consumer, and the operator's email
-    expect(Object.keys(subscriptions)).toHaveLength(consumers.length + 1);
+    // one per consumer, the operator's email and the ses-feedback queue
+    expect(Object.keys(subscriptions)).toHaveLength(consumers.length + 2);
     for (const [id, subscription] of Object.entries(subscriptions)) {
       const p = props(subscription);
       expect(deadLetterQueueIds.has(refId((p.RedrivePolicy as Props | undefined)?.deadLetterTargetArn)!), id).toBe(true);
@@ -133,12 +133,21 @@ describe('topics', () => {
     });
   });
 
-  it("the stack key lets CloudWatch alarms and this account's SNS topics use it, and no other service", () => {
+  it("the stack key lets CloudWatch alarms, this account's SNS topics and SES use it, and no other service", () => {
     const [key] = Object.values(resourcesOf(template, 'AWS::KMS::Key'));
     const services = ((props(key).KeyPolicy as Props).Statement as Props[])
       .map((s) => (s.Principal as Props)?.Service)
       .filter(Boolean);
-    expect(services).toEqual(['logs.eu-west-2.amazonaws.com', 'sns.amazonaws.com', 'cloudwatch.amazonaws.com']);
+    expect(services).toEqual([
+      'logs.eu-west-2.amazonaws.com',
+      'sns.amazonaws.com',
+      'ses.amazonaws.com',
+      'cloudwatch.amazonaws.com',
+    ]);
+    const ses = ((props(key).KeyPolicy as Props).Statement as Props[]).find(
+      (s) => (s.Principal as Props)?.Service === 'ses.amazonaws.com',
+    );
+    expect(ses?.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '123456789012' } });
     const sns = ((props(key).KeyPolicy as Props).Statement as Props[]).find(
       (s) => (s.Principal as Props)?.Service === 'sns.amazonaws.com',
     );
@@ -171,11 +180,11 @@ describe('the outbox relay', () => {
     expect(destination && destination in queues).toBe(true);
   });
 
-  it('alarms on stream lag and on errors', () => {
+  it('alarms on stream lag, errors and throttles', () => {
     const onRelay = Object.values(alarms).filter((a) =>
       (props(a).Dimensions as Props[] | undefined)?.some((d) => d.Name === 'FunctionName' && refId(d.Value) === relayId),
     );
-    expect(onRelay.map((a) => props(a).MetricName).sort()).toEqual(['Errors', 'IteratorAge']);
+    expect(onRelay.map((a) => props(a).MetricName).sort()).toEqual(['Errors', 'IteratorAge', 'Throttles']);
     for (const alarm of onRelay) expect(props(alarm).AlarmActions).toEqual([{ Ref: operatorTopicId }]);
   });
 });

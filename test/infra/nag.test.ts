@@ -1,6 +1,6 @@
 import { Validations } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, HIPAASecurityChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/app.ts';
@@ -29,9 +29,9 @@ function acknowledgements(scope: IConstruct): { path: string; id: string; reason
 
 describe('cdk-nag', () => {
   for (const [name, org] of Object.entries(orgs)) {
-    it(`finds nothing unacknowledged in ${name} (AWS Solutions and Serverless packs)`, () => {
+    it(`finds nothing unacknowledged in ${name} (AWS Solutions, Serverless and HIPAA Security packs)`, () => {
       const { app } = synthOrg(org);
-      for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+      for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks(), new HIPAASecurityChecks()]) {
         const report = pack.validateScope(app);
         expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath)}`)).toEqual([]);
         expect(report.success).toBe(true);

@@ -88,6 +88,100 @@ describe('loadOrg', () => {
   });
 });
 
+/** Sets `value` at a dotted path (`a.b[0].c`) of a copy of the example; `undefined` deletes it. */
+function exampleWith(path: string, value: unknown): Record<string, unknown> {
+  const config = structuredClone(example);
+  const parts = path.replace(/\[(\d+)\]/g, '.$1').split('.');
+  let node = config;
+  for (const part of parts.slice(0, -1)) {
+    node[part] ??= {};
+    node = node[part];
+  }
+  const last = parts.at(-1) as string;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return config;
+}
+
+describe('a table of bad configs: each problem names its path and says how to fix it', () => {
+  const cases: [string, unknown, string][] = [
+    ['name', undefined, 'name: is missing: add it (a string)'],
+    ['name', '', 'name: must not be empty'],
+    ['aws.region', 'London', 'aws.region: must be an AWS region, e.g. eu-west-2'],
+    ['aws', undefined, 'aws: is missing: add it (an object)'],
+    ['timeZone', 'GMT+1', 'timeZone: must be an IANA time zone, e.g. Europe/London'],
+    ['email.from', 'groups', 'email.from: must be an email address, e.g. lead@example.org'],
+    ['email.sesSandbox', 'yes', 'email.sesSandbox: must be a boolean'],
+    [
+      'email.sesSandBox',
+      false,
+      'email.sesSandBox: not a setting kith knows; check the spelling against config/orgs/example.json',
+    ],
+    ['crisisLines', [], 'crisisLines: list at least one crisis line for signposting'],
+    [
+      'crisisLines[2].txt',
+      'Text SHOUT',
+      'crisisLines[2].txt: not a setting kith knows; check the spelling against config/orgs/example.json',
+    ],
+    ['crisisLines[1]', { name: 'Samaritans' }, 'crisisLines[1]: give a phone, text or url, so a person can reach Samaritans'],
+    ['groupAgreement.version', undefined, 'groupAgreement.version: is missing: add it (a string)'],
+    ['confidentiality.text', '', 'confidentiality.text: must not be empty'],
+    ['checkins.alertThreshold', 9, 'checkins.alertThreshold: must be at most 5'],
+    ['checkins.delayMinutes', 1.5, 'checkins.delayMinutes: must be a whole number'],
+    ['safeguarding.levels', [], 'safeguarding.levels: configure at least one level of safeguarding leads'],
+    ['safeguarding.levels[1].contacts', [], 'safeguarding.levels[1].contacts: each level needs at least one contact'],
+    [
+      'safeguarding.levels[0].contacts[0].phone',
+      '07700 900123',
+      'safeguarding.levels[0].contacts[0].phone: use international format, e.g. +447700900123',
+    ],
+    [
+      'safeguarding.levels[0].contacts[0].phone',
+      undefined,
+      'safeguarding.levels[0].contacts: give at least one contact a phone (e.g. +447700900123), so an immediate escalation also goes by SMS',
+    ],
+    [
+      'safeguarding.levels[2].ackTimeoutMinutes.immediate',
+      0,
+      'safeguarding.levels[2].ackTimeoutMinutes.immediate: must be more than 0',
+    ],
+    [
+      'safeguarding.levels[0].ackTimeoutMinutes.same_day',
+      undefined,
+      'safeguarding.levels[0].ackTimeoutMinutes.same_day: is missing: add it (a number)',
+    ],
+    ['safeguarding.repeatCount', 11, 'safeguarding.repeatCount: must be at most 10'],
+    [
+      'safeguarding.debriefContact.email',
+      'support',
+      'safeguarding.debriefContact.email: must be an email address, e.g. lead@example.org',
+    ],
+    ['retention.checkinAnswersMonths', -1, 'retention.checkinAnswersMonths: must be more than 0'],
+    [
+      'retention.safeguardingRecordsYrs',
+      7,
+      'retention.safeguardingRecordsYrs: not a setting kith knows; check the spelling against config/orgs/example.json',
+    ],
+    ['operator', undefined, 'operator: is missing: add it (an object)'],
+    ['trustees.email', 'chair', 'trustees.email: must be an email address, e.g. lead@example.org'],
+  ];
+
+  it.each(cases)('%s = %j', (path, value, problem) => {
+    writeOrg('table', { ...exampleWith(path, value), slug: 'table' });
+    expect(problemsOf('table')).toEqual([problem]);
+  });
+
+  it('reports a contact listed twice in one level', () => {
+    const config = structuredClone(example);
+    config.slug = 'twice';
+    config.safeguarding.levels[0].contacts.push({ name: 'Again', email: 'LEAD@example.org' });
+    writeOrg('twice', config);
+    expect(problemsOf('twice')).toEqual([
+      'safeguarding.levels[0].contacts[1].email: LEAD@example.org is listed twice in this level',
+    ]);
+  });
+});
+
 describe('the CDK app (infra/app.ts)', () => {
   const runApp = (context: Record<string, unknown>, outdir: string) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { makeHandler as makeTimerWorker } from '../../functions/platform/fire-timer.ts';
+import { loadOrg } from '../../infra/load-org.ts';
 import { createPump, type Pump } from '../../local/pump.ts';
 import { createDynamoHeartbeatStore } from '../../shared/adapters/aws/dynamo/heartbeat-store.ts';
 import { type ControllableClock, createControllableClock } from '../../shared/adapters/local/controllable-clock.ts';
@@ -40,7 +41,7 @@ describe('local timers: scheduler, application clock and timer worker', () => {
     timerQueue = createLocalQueue('timers', join(dir, 'timers-queue.json'), { backoffMs: () => 1 });
     delivered = [];
     // The real timer worker, watched: every body it receives is recorded
-    const worker = makeTimerWorker({ heartbeats, clock });
+    const worker = makeTimerWorker({ heartbeats, clock, org: loadOrg('example') });
     pump = createPump({
       stream: { poll: async () => ({ records: 0 }) },
       scheduler,

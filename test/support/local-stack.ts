@@ -30,6 +30,8 @@ export async function startTestStack() {
     ((await call('GET', '/_dev/outbox')).json as { messages: OutboxMessage[] }).messages;
   return {
     ...stack,
+    /** The stack's data folder (the CLI's `--local --data-dir`). */
+    dataDir,
     call,
     outbox,
     drain: async () => {

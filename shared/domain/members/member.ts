@@ -27,6 +27,11 @@ export interface Member {
   checkinEmails: boolean;
   /** The member unsubscribed from all email (only transactional mail they ask for is sent). */
   emailOptOut: boolean;
+  /**
+   * SES reported a permanent bounce for the address: no email of any kind goes to it (set by the
+   * ses-feedback consumer, shared/domain/members/record-email-feedback.ts).
+   */
+  emailBouncedAt?: string;
   /** When the member last changed these preferences (evidence of an unsubscribe). */
   preferencesUpdatedAt?: string;
   /** The group they signed up from, if any. */

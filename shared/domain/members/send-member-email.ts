@@ -75,6 +75,8 @@ export async function sendMemberEmail(deps: MailDeps, event: MemberMailEvent): P
   if (!kind) return 'skipped';
   const member = await deps.members.get(event.data.memberId);
   if (!member?.email || member.status === 'erased' || member.status !== kind.status) return 'skipped';
+  // SES said the address does not exist: sending again would only hurt the org's sender reputation.
+  if (member.emailBouncedAt) return 'skipped';
   if (!kind.essential && member.emailOptOut) return 'skipped';
 
   const key = `${event.id}#email#${member.memberId}`;

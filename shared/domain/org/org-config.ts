@@ -117,7 +117,88 @@ function isTimeZone(tz: string): boolean {
 
 /** `safeguarding.levels[0].contacts[1].phone: use international format, …` */
 export function formatConfigIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  return error.issues.map((issue) => `${formatPath(issue.path)}: ${operatorMessage(issue)}`);
+}
+
+/**
+ * zod's built-in messages ("Invalid input: expected string, received undefined") rewritten as
+ * instructions; messages the schema wrote itself are kept as they are.
+ */
+function operatorMessage(issue: z.core.$ZodIssue): string {
+  const { message } = issue;
+  const builtIn = /^(Invalid input|Too small|Too big|Invalid option)/.test(message);
+  if (!builtIn) return message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return message.endsWith('received undefined')
+        ? `is missing: add it (${article(issue.expected)})`
+        : `must be ${article(issue.expected)}`;
+    case 'too_small':
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1 ? 'must not be empty' : `use at least ${issue.minimum} characters`;
+      if (issue.origin === 'array') return `list at least ${issue.minimum}`;
+      return issue.inclusive === false ? `must be more than ${issue.minimum}` : `must be at least ${issue.minimum}`;
+    case 'too_big':
+      if (issue.origin === 'string') return `use at most ${issue.maximum} characters`;
+      if (issue.origin === 'array') return `list at most ${issue.maximum}`;
+      return issue.inclusive === false ? `must be less than ${issue.maximum}` : `must be at most ${issue.maximum}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return message;
+  }
+}
+
+function article(type: string): string {
+  if (type === 'int') return 'a whole number';
+  if (type === 'array') return 'a list';
+  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/**
+ * Fields the schema does not know (zod drops them silently): almost always a misspelling, which
+ * would otherwise leave a setting at its default without a word.
+ */
+export function unknownFields(raw: unknown, parsed: unknown, path: PropertyKey[] = []): string[] {
+  if (Array.isArray(raw) && Array.isArray(parsed)) {
+    return raw.flatMap((item, i) => unknownFields(item, parsed[i], [...path, i]));
+  }
+  if (!isRecord(raw) || !isRecord(parsed)) return [];
+  return Object.keys(raw).flatMap((key) =>
+    key in parsed
+      ? unknownFields(raw[key], parsed[key], [...path, key])
+      : [`${formatPath([...path, key])}: not a setting kith knows; check the spelling against config/orgs/example.json`],
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Rules about the whole policy rather than one field. */
+export function policyProblems(org: OrgConfig): string[] {
+  const problems: string[] = [];
+  org.crisisLines.forEach((line, i) => {
+    if (!line.phone && !line.text && !line.url) {
+      problems.push(`crisisLines[${i}]: give a phone, text or url, so a person can reach ${line.name}`);
+    }
+  });
+  const first = org.safeguarding.levels[0];
+  if (first && !first.contacts.some((contact) => contact.phone)) {
+    problems.push(
+      'safeguarding.levels[0].contacts: give at least one contact a phone (e.g. +447700900123), so an immediate escalation also goes by SMS',
+    );
+  }
+  org.safeguarding.levels.forEach((level, i) => {
+    const seen = new Set<string>();
+    level.contacts.forEach((contact, j) => {
+      const address = contact.email.toLowerCase();
+      if (seen.has(address))
+        problems.push(`safeguarding.levels[${i}].contacts[${j}].email: ${contact.email} is listed twice in this level`);
+      seen.add(address);
+    });
+  });
+  return problems;
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
@@ -139,8 +220,11 @@ export class OrgConfigError extends Error {
   }
 }
 
+/** Parses and checks a config; every problem is reported at once, each named by its path. */
 export function parseOrgConfig(raw: unknown, source = 'org config'): OrgConfig {
   const result = OrgConfig.safeParse(raw);
   if (!result.success) throw new OrgConfigError(source, formatConfigIssues(result.error));
+  const problems = [...unknownFields(raw, result.data), ...policyProblems(result.data)];
+  if (problems.length) throw new OrgConfigError(source, problems);
   return result.data;
 }

@@ -219,6 +219,25 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
       }
     },
 
+    async markEmailBounced(memberId, at) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: memberKey(memberId),
+            UpdateExpression: 'SET emailBouncedAt = if_not_exists(emailBouncedAt, :at)',
+            ConditionExpression: '#s IN (:pending, :active)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending', ':active': 'active', ':at': at },
+          }),
+        );
+        return 'updated';
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return 'gone';
+        throw error;
+      }
+    },
+
     async erase(memberId, at, event) {
       for (let attempt = 0; attempt < 3; attempt++) {
         const current = await get(memberId);

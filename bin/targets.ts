@@ -1,0 +1,128 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { stackName } from '../infra/kith-stack.ts';
+import { loadOrg } from '../infra/load-org.ts';
+import { ensureTable, startDynamoLocal } from '../local/dynamodb.ts';
+import { REGION } from '../local/lambda.ts';
+import { localWebhookSecretStore } from '../local/secrets.ts';
+import { claimDataDirForTool, runningLocalStack, TABLE_NAME } from '../local/stack.ts';
+import { createCloudFormationOutputs } from '../shared/adapters/aws/cloudformation-outputs.ts';
+import { createDocumentClient, type TableRef } from '../shared/adapters/aws/dynamo/document-client.ts';
+import { createDynamoFacilitatorRepository } from '../shared/adapters/aws/dynamo/facilitator-repository.ts';
+import { createDynamoMemberRepository } from '../shared/adapters/aws/dynamo/member-repository.ts';
+import { createDynamoOperatorStore } from '../shared/adapters/aws/dynamo/operator-store.ts';
+import { createSecretsManagerStore } from '../shared/adapters/aws/secret-store.ts';
+import { createUlids, systemClock } from '../shared/adapters/ids.ts';
+import { createControllableClock } from '../shared/adapters/local/controllable-clock.ts';
+import type { Clock, Deps } from '../shared/ports/index.ts';
+import type { OperatorStore, RotatingSecretStore, StackOutputsReader } from '../shared/ports/operators.ts';
+import { type StackOutputName, stackOutputs } from '../shared/stack-outputs.ts';
+
+/** Everything a CLI command may use, for one stack: deployed (`--org`) or local (`--local`). */
+export interface OperatorTarget {
+  /** `Kith-riverside in eu-west-2`, `the local stack in .kith`. */
+  description: string;
+  deps: Pick<Deps, 'org' | 'members' | 'facilitators' | 'ids' | 'clock'>;
+  operator: OperatorStore;
+  webhookSecret: RotatingSecretStore;
+  /** Base URL of the pages (links the CLI prints). */
+  publicUrl: string;
+  close(): Promise<void>;
+}
+
+export class TargetError extends Error {
+  override name = 'TargetError';
+}
+
+function depsFor(org: ReturnType<typeof loadOrg>, table: TableRef, clock: Clock): OperatorTarget['deps'] {
+  return {
+    org,
+    clock,
+    ids: createUlids(clock),
+    members: createDynamoMemberRepository(table, clock),
+    facilitators: createDynamoFacilitatorRepository(table),
+  };
+}
+
+/**
+ * The local stack's data folder. While `npm start` runs on it, the CLI uses that stack's DynamoDB
+ * Local (from `<data>/endpoints.json`); otherwise it starts DynamoDB Local on the folder itself and
+ * holds the folder's lock until it is done, so `npm start` cannot open the same files meanwhile.
+ */
+export async function localTarget(options: { dataDir: string; org?: string }): Promise<OperatorTarget> {
+  const dataDir = resolve(options.dataDir);
+  const org = loadOrg(options.org ?? 'example');
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const clock = createControllableClock(join(dataDir, 'clock.json'));
+  const running = runningLocalStack(dataDir);
+  let endpoint: string;
+  let tableName = TABLE_NAME;
+  let publicUrl = 'http://127.0.0.1:3000';
+  let stop = async () => {};
+  if (running) {
+    endpoint = running.dynamodb;
+    tableName = running.tableName;
+    publicUrl = running.url;
+  } else {
+    mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+    const release = claimDataDirForTool(dataDir);
+    try {
+      const dynamo = await startDynamoLocal({ dbPath: join(dataDir, 'dynamodb') });
+      endpoint = dynamo.endpoint;
+      stop = async () => {
+        await dynamo.stop();
+        release();
+      };
+      await ensureTable(endpoint, tableName);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+  const table: TableRef = { client: createDocumentClient({ endpoint, region: REGION, credentials }), tableName };
+  return {
+    description: running ? `the local stack at ${running.url} (data in ${dataDir})` : `the local data in ${dataDir}`,
+    deps: depsFor(org, table, clock),
+    operator: createDynamoOperatorStore(table),
+    webhookSecret: localWebhookSecretStore(join(dataDir, 'secrets.json')),
+    publicUrl,
+    close: async () => {
+      table.client.destroy();
+      await stop();
+    },
+  };
+}
+
+/**
+ * A deployed `Kith-<slug>`: the account and region come from config/orgs/<slug>.json, everything
+ * else from the stack's outputs, with the operator's own AWS credentials.
+ */
+export async function deployedTarget(
+  slug: string,
+  reader: StackOutputsReader = createCloudFormationOutputs(),
+): Promise<OperatorTarget> {
+  const org = loadOrg(slug);
+  const name = stackName(org);
+  const region = org.aws.region;
+  const outputs = await reader.read(name, region);
+  const need = (key: StackOutputName) => {
+    const value = outputs[stackOutputs[key]];
+    if (!value)
+      throw new TargetError(`${name} in ${region} has no output ${stackOutputs[key]}: deploy the current version first`);
+    return value;
+  };
+  const table: TableRef = { client: createDocumentClient({ region }), tableName: need('tableName') };
+  const secrets = new SecretsManagerClient({ region });
+  return {
+    description: `${name} in ${region}`,
+    deps: depsFor(org, table, systemClock),
+    operator: createDynamoOperatorStore(table),
+    webhookSecret: createSecretsManagerStore(secrets, need('webhookSecretArn')),
+    publicUrl: need('publicUrl'),
+    close: async () => {
+      table.client.destroy();
+      secrets.destroy();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * The CloudFormation output names of a `Kith-<slug>` stack, written by infra/constructs/outputs.ts
+ * (and infra/constructs/api.ts for `ApiUrl`) and read by the kith CLI to find a deployed stack.
+ */
+export const stackOutputs = {
+  apiUrl: 'ApiUrl',
+  publicUrl: 'PublicUrl',
+  webhookUrl: 'WebhookUrl',
+  escalationFormUrl: 'EscalationFormUrl',
+  tableName: 'TableName',
+  tokenSecretArn: 'TokenSecretArn',
+  webhookSecretArn: 'WebhookSecretArn',
+  operatorTopicArn: 'OperatorTopicArn',
+} as const;
+
+export type StackOutputName = keyof typeof stackOutputs;
