@@ -5,14 +5,14 @@
  * `makeHandler(deps)` and `handler`.
  */
 
-export type Feature = 'members' | 'facilitators' | 'platform';
+export type Feature = 'members' | 'facilitators' | 'safeguarding' | 'platform';
 
 /**
  * What a deployed function is bound to (infra/constructs/app-function.ts sets the environment
  * variable and the IAM grant together): the table, the token-signing secret, SES, SMS, the
- * scheduler, the public base URL. Each function gets only what it lists.
+ * scheduler, the public base URL, the escalation webhook's secret. Each function gets only what it lists.
  */
-export type FunctionUse = 'table' | 'tokens' | 'mail' | 'sms' | 'scheduler' | 'publicUrl';
+export type FunctionUse = 'table' | 'tokens' | 'mail' | 'sms' | 'scheduler' | 'publicUrl' | 'webhookSecret';
 
 /** HTTP routes that do not say otherwise. */
 export const defaultHttpUses: readonly FunctionUse[] = ['table', 'tokens', 'publicUrl'];
@@ -34,10 +34,17 @@ export const httpRoutes: readonly HttpRoute[] = [
   { method: 'POST', path: '/confirm', entry: 'members/confirm-signup', feature: 'members' },
   { method: 'GET', path: '/manage', entry: 'members/get-manage-page', feature: 'members' },
   { method: 'POST', path: '/manage', entry: 'members/update-membership', feature: 'members' },
+  {
+    method: 'POST',
+    path: '/webhooks/escalations',
+    entry: 'safeguarding/receive-escalation-webhook',
+    feature: 'safeguarding',
+    uses: ['table', 'webhookSecret'],
+  },
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */
-export const topicNames = ['member-notifications'] as const;
+export const topicNames = ['member-notifications', 'safeguarding-escalations'] as const;
 export type TopicName = (typeof topicNames)[number];
 
 export interface TopicConsumer {

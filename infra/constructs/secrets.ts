@@ -11,6 +11,13 @@ import { acknowledge } from './nag.ts';
  */
 export class Secrets extends Construct {
   readonly tokenSecret: Secret;
+  /**
+   * The escalation webhook's Standard Webhooks secret, generated at deploy time as
+   * `{"current": "<48 base64 characters>"}`; the form tool is given `whsec_<current>` (the functions
+   * add the prefix when it is missing, see normaliseWebhookSecret). To rotate, the operator
+   * write `{"current": "<new>", "previous": "<old>"}` and remove `previous` once the tool uses the new one.
+   */
+  readonly webhookSecret: Secret;
 
   constructor(scope: Construct, id: string, props: { key: IKey; slug: string }) {
     super(scope, id);
@@ -29,6 +36,25 @@ export class Secrets extends Construct {
       'AwsSolutions-SMG4',
       'A scheduled rotation would replace the signing key without keeping the previous one, which breaks every link already emailed ' +
         '(manage links live for months). The operator rotates deliberately, keeping the old key as "previous" until its links expire.',
+    );
+
+    this.webhookSecret = new Secret(this, 'EscalationWebhookSecret', {
+      description: `kith ${props.slug}: Standard Webhooks secret of POST /webhooks/escalations (whsec_…)`,
+      encryptionKey: props.key,
+      generateSecretString: {
+        // 48 letters and digits are valid base64 for 36 bytes of key. Nothing of it is in the template.
+        secretStringTemplate: JSON.stringify({}),
+        generateStringKey: 'current',
+        passwordLength: 48,
+        excludePunctuation: true,
+        includeSpace: false,
+      },
+    });
+    acknowledge(
+      this.webhookSecret,
+      'AwsSolutions-SMG4',
+      'The secret is shared with the organisation’s form tool: a scheduled rotation would make every escalation fail verification ' +
+        'until someone updated the tool. The operator rotates deliberately, keeping the old secret as "previous" meanwhile.',
     );
   }
 }

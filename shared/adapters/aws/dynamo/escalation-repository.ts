@@ -1,0 +1,148 @@
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { UnavailableError } from '../../../domain/errors.ts';
+import type { Escalation, TimelineEntry } from '../../../domain/safeguarding/escalation.ts';
+import type { EscalationRepository } from '../../../ports/escalations.ts';
+import type { Ids } from '../../../ports/index.ts';
+import type { TableRef } from './document-client.ts';
+import { outboxPut } from './outbox.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/**
+ * Safeguarding escalations, one table:
+ * - `ESCALATION#<id>` / `ESCALATION`: the escalation (record, status, level, round, codes).
+ * - `ESCALATION#<id>` / `TIMELINE#<iso>#<ulid>`: one immutable timeline entry each (created with
+ *   `attribute_not_exists`, never updated); the ULID orders entries of the same millisecond.
+ * - `WEBHOOK#<webhook-id>` / `WEBHOOK`: `{ escalationId }`, the delivery dedupe record (TTL 30 days).
+ */
+export function createDynamoEscalationRepository(table: TableRef, ids: Ids): EscalationRepository {
+  const { client, tableName } = table;
+  const escalationKey = (id: string) => ({ pk: `ESCALATION#${id}`, sk: 'ESCALATION' });
+  const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
+  const timelineItem = (escalationId: string, entry: TimelineEntry) => ({
+    pk: `ESCALATION#${escalationId}`,
+    sk: `TIMELINE#${entry.at}#${ids.newId()}`,
+    entity: 'escalation-timeline',
+    entry,
+  });
+
+  const readDedupe = async (key: string): Promise<string | undefined> => {
+    const out = await client.send(new GetCommand({ TableName: tableName, Key: webhookKey(key), ConsistentRead: true }));
+    const id = out.Item?.escalationId;
+    return typeof id === 'string' ? id : undefined;
+  };
+
+  /** Resolves `true` when written, or the index of the item whose condition failed. */
+  const transact = async (items: TransactItem[]): Promise<true | number> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: items }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name !== 'TransactionCanceledException') throw error;
+        const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code);
+        const failed = codes.indexOf('ConditionalCheckFailed');
+        if (failed >= 0) return failed;
+        if (codes.includes('TransactionConflict') && attempt < 12) {
+          await sleep(10 * 2 ** Math.min(attempt, 5) * (0.5 + Math.random()));
+          continue;
+        }
+        throw new UnavailableError('The escalation store is busy. Please try again.');
+      }
+    }
+  };
+
+  return {
+    async raise({ escalation, dedupe, timeline, event }) {
+      const { escalationId } = escalation;
+      if (dedupe) {
+        // The common duplicate (a sender retrying after our 202 was lost) needs no transaction.
+        const seen = await readDedupe(dedupe.key);
+        if (seen) return { escalationId: seen, created: false };
+      }
+      const items: TransactItem[] = [
+        ...(dedupe
+          ? [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...webhookKey(dedupe.key), entity: 'webhook-delivery', escalationId, expiresAt: dedupe.expiresAt },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ]
+          : []),
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...escalationKey(escalationId), entity: 'escalation', ...escalation },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: timelineItem(escalationId, timeline),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        outboxPut(tableName, event),
+      ];
+      const result = await transact(items);
+      if (result === true) return { escalationId, created: true };
+      if (dedupe && result === 0) {
+        const seen = await readDedupe(dedupe.key);
+        if (seen) return { escalationId: seen, created: false };
+      }
+      throw new Error(`Escalation raise failed a condition on item ${result}`);
+    },
+
+    async get(escalationId) {
+      const out = await client.send(
+        new GetCommand({ TableName: tableName, Key: escalationKey(escalationId), ConsistentRead: true }),
+      );
+      if (!out.Item) return undefined;
+      const { pk: _pk, sk: _sk, entity: _entity, ...rest } = out.Item;
+      return rest as Escalation;
+    },
+
+    async timeline(escalationId) {
+      const entries: TimelineEntry[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': `ESCALATION#${escalationId}`, ':prefix': 'TIMELINE#' },
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) entries.push(item.entry as TimelineEntry);
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return entries;
+    },
+
+    async appendTimeline(escalationId, entry) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: timelineItem(escalationId, entry),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+  };
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
