@@ -67,6 +67,22 @@ export const topicConsumers: readonly TopicConsumer[] = [
     entry: 'members/send-member-email',
     uses: ['table', 'tokens', 'mail', 'publicUrl'],
   },
+  {
+    // Every urgency. Schedules the level's acknowledgement timeout; a suppressed lead gets an SMS instead.
+    name: 'escalation-email',
+    topic: 'safeguarding-escalations',
+    entry: 'safeguarding/send-escalation-email',
+    critical: true,
+    uses: ['table', 'mail', 'sms', 'scheduler', 'publicUrl'],
+  },
+  {
+    name: 'escalation-sms',
+    topic: 'safeguarding-escalations',
+    entry: 'safeguarding/send-escalation-sms',
+    filterPolicy: { urgency: ['immediate', 'same_day'] },
+    critical: true,
+    uses: ['table', 'sms', 'publicUrl'],
+  },
 ];
 
 /** The DynamoDB stream consumer that publishes outbox items to their topics. */

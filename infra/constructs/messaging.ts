@@ -17,7 +17,7 @@ import { deadLetterQueue, maxReceiveCount, queueWithDeadLetters } from './queues
 
 const consumerTimeout = Duration.seconds(30);
 /** Reserved concurrency of consumers marked `critical` (safeguarding), so other load cannot starve them. */
-const criticalConcurrency = 5;
+export const criticalConcurrency = 5;
 
 export interface MessagingProps {
   readonly org: OrgConfig;

@@ -57,6 +57,8 @@ export interface EmailMessage {
 
 export interface Mailer {
   send(message: EmailMessage): Promise<{ messageId: string }>;
+  /** On the account's suppression list (bounced or complained): SES would silently drop mail to it. */
+  isSuppressed(address: string): Promise<boolean>;
 }
 
 export interface SmsSender {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { envNames } from '../../shared/runtime/env.ts';
-import { exampleOrg, logicalId, type Props, resourcesOf, synthOrg } from './synth.ts';
+import { topicConsumers } from '../../functions/routes.ts';
+import { criticalConcurrency } from '../../infra/constructs/messaging.ts';
+import { envNames, topicEnvName } from '../../shared/runtime/env.ts';
+import { exampleOrg, logicalId, type Props, refId, resourcesOf, synthOrg } from './synth.ts';
 
 const org = exampleOrg();
 const { stack, template } = synthOrg(org);
@@ -32,4 +34,52 @@ describe('the escalation webhook secret', () => {
       Ref: id(stack.secrets.webhookSecret),
     });
   });
+});
+
+describe('the safeguarding-escalations fan-out', () => {
+  const topic = stack.messaging.topics.get('safeguarding-escalations');
+  const subscriptions = resourcesOf(template, 'AWS::SNS::Subscription');
+  const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
+  const queues = resourcesOf(template, 'AWS::SQS::Queue');
+  const mappings = resourcesOf(template, 'AWS::Lambda::EventSourceMapping');
+
+  it('has its own KMS-encrypted topic that the relay publishes to', () => {
+    expect(topic).toBeDefined();
+    const props = resourcesOf(template, 'AWS::SNS::Topic')[id(topic!)]?.Properties as Props;
+    expect(props.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [id(stack.key.key), 'Arn'] });
+    const relayEnv = functions[id(stack.messaging.relay.fn)]?.Properties?.Environment.Variables;
+    expect(relayEnv[topicEnvName('safeguarding-escalations')]).toEqual({ Ref: id(topic!) });
+  });
+
+  for (const name of ['escalation-email', 'escalation-sms']) {
+    it(`${name}: a queue with a DLQ and alarms, subscribed to the topic, a critical consumer with reserved concurrency`, () => {
+      const consumer = topicConsumers.find((c) => c.name === name)!;
+      expect(consumer.critical).toBe(true);
+      const fn = stack.messaging.consumers.get(name)!;
+      expect(functions[id(fn.fn)]?.Properties?.ReservedConcurrentExecutions).toBe(criticalConcurrency);
+      const mapping = Object.values(mappings).find((m) => refId(m.Properties?.FunctionName) === id(fn.fn));
+      const queueId = refId(mapping?.Properties?.EventSourceArn)!;
+      const queue = queues[queueId]?.Properties as Props;
+      const dlqId = refId(queue.RedrivePolicy.deadLetterTargetArn)!;
+      expect(queues[dlqId]).toBeDefined();
+      const watched = (qid: string) =>
+        Object.values(alarms).some((a) =>
+          (a.Properties?.Dimensions as Props[] | undefined)?.some(
+            (d) => refId(d.Value) === qid || d.Value?.['Fn::GetAtt']?.[0] === qid,
+          ),
+        );
+      expect(watched(dlqId), `${name} DLQ alarm`).toBe(true);
+      const subscription = Object.values(subscriptions).find(
+        (s) => refId(s.Properties?.Endpoint) === queueId || s.Properties?.Endpoint?.['Fn::GetAtt']?.[0] === queueId,
+      );
+      expect(refId(subscription?.Properties?.TopicArn)).toBe(id(topic!));
+      expect(subscription?.Properties?.RawMessageDelivery).toBe(true);
+      expect(watched(refId(subscription?.Properties?.RedrivePolicy.deadLetterTargetArn)!), `${name} undelivered alarm`).toBe(
+        true,
+      );
+      if (name === 'escalation-sms')
+        expect(subscription?.Properties?.FilterPolicy).toEqual({ urgency: ['immediate', 'same_day'] });
+      else expect(subscription?.Properties?.FilterPolicy).toBeUndefined();
+    });
+  }
 });

@@ -45,14 +45,19 @@ export function settableClock(start: Date | string = '2026-11-22T10:00:00.000Z')
 /** Records every message; `failNext(n)` makes the next n sends throw (an SES outage). */
 export interface RecordingMailer extends Mailer {
   sent: EmailMessage[];
+  /** Addresses on the (test) suppression list. */
+  suppressed: Set<string>;
   failNext(times?: number): void;
 }
 
 export function recordingMailer(): RecordingMailer {
   const sent: EmailMessage[] = [];
+  const suppressed = new Set<string>();
   let failures = 0;
   return {
     sent,
+    suppressed,
+    isSuppressed: async (address) => suppressed.has(address),
     failNext(times = 1) {
       failures = times;
     },

@@ -17,8 +17,9 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 /**
  * Safeguarding escalations, one table:
  * - `ESCALATION#<id>` / `ESCALATION`: the escalation (record, status, level, round, codes).
- * - `ESCALATION#<id>` / `TIMELINE#<iso>#<ulid>`: one immutable timeline entry each (created with
- *   `attribute_not_exists`, never updated); the ULID orders entries of the same millisecond.
+ * - `ESCALATION#<id>` / `TIMELINE#<iso>#<seq>#<random>`: one immutable timeline entry each (created
+ *   with `attribute_not_exists`, never updated). `<seq>` is real time in microseconds, strictly
+ *   increasing within a process, so entries with the same application time keep their order.
  * - `WEBHOOK#<webhook-id>` / `WEBHOOK`: `{ escalationId }`, the delivery dedupe record (TTL 30 days).
  */
 export function createDynamoEscalationRepository(table: TableRef, ids: Ids): EscalationRepository {
@@ -27,7 +28,7 @@ export function createDynamoEscalationRepository(table: TableRef, ids: Ids): Esc
   const webhookKey = (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' });
   const timelineItem = (escalationId: string, entry: TimelineEntry) => ({
     pk: `ESCALATION#${escalationId}`,
-    sk: `TIMELINE#${entry.at}#${ids.newId()}`,
+    sk: `TIMELINE#${entry.at}#${nextSeq()}#${ids.newId().slice(-6)}`,
     entity: 'escalation-timeline',
     entry,
   });
@@ -141,6 +142,13 @@ export function createDynamoEscalationRepository(table: TableRef, ids: Ids): Esc
       );
     },
   };
+}
+
+let lastSeq = 0;
+function nextSeq(): string {
+  const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  lastSeq = Math.max(lastSeq + 1, micros);
+  return String(lastSeq).padStart(17, '0');
 }
 
 function sleep(ms: number) {
