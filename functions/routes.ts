@@ -41,6 +41,27 @@ export const httpRoutes: readonly HttpRoute[] = [
     feature: 'safeguarding',
     uses: ['table', 'webhookSecret'],
   },
+  {
+    method: 'GET',
+    path: '/escalations/{escalationId}/acknowledge',
+    entry: 'safeguarding/get-acknowledge-page',
+    feature: 'safeguarding',
+    uses: ['table'],
+  },
+  {
+    method: 'POST',
+    path: '/escalations/{escalationId}/acknowledge',
+    entry: 'safeguarding/acknowledge-escalation',
+    feature: 'safeguarding',
+    uses: ['table'],
+  },
+  {
+    method: 'GET',
+    path: '/admin/escalations/{escalationId}',
+    entry: 'safeguarding/get-escalation',
+    feature: 'safeguarding',
+    uses: ['table'],
+  },
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */

@@ -4,6 +4,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../../../domain/errors.ts';
 import type { Escalation, TimelineEntry } from '../../../domain/safeguarding/escalation.ts';
@@ -130,6 +131,90 @@ export function createDynamoEscalationRepository(table: TableRef, ids: Ids): Esc
         start = out.LastEvaluatedKey;
       } while (start);
       return entries;
+    },
+
+    async acknowledge(escalationId, by) {
+      const result = await transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: escalationKey(escalationId),
+            UpdateExpression: 'SET #s = :ack, acknowledgedBy = :by',
+            ConditionExpression: 'attribute_exists(pk) AND #s IN (:open, :exhausted)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: {
+              ':ack': 'acknowledged',
+              ':by': by,
+              ':open': 'open',
+              ':exhausted': 'unacknowledged_after_all_levels',
+            },
+          },
+        },
+        { Put: { TableName: tableName, Item: timelineItem(escalationId, { type: 'acknowledged', at: by.at, name: by.name }) } },
+      ]);
+      return result === true ? 'acknowledged' : 'already';
+    },
+
+    async recordWrongCode(escalationId) {
+      const out = await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: escalationKey(escalationId),
+          UpdateExpression: 'ADD wrongCodeAttempts :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(out.Attributes?.wrongCodeAttempts ?? 0);
+    },
+
+    async moveUp(escalationId, from, to, entry, event) {
+      const result = await transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: escalationKey(escalationId),
+            UpdateExpression: 'SET #l = :toLevel, #r = :toRound',
+            ConditionExpression: '#s = :open AND #l = :level AND #r = :round',
+            ExpressionAttributeNames: { '#s': 'status', '#l': 'level', '#r': 'round' },
+            ExpressionAttributeValues: {
+              ':open': 'open',
+              ':level': from.level,
+              ':round': from.round,
+              ':toLevel': to.level,
+              ':toRound': to.round,
+            },
+          },
+        },
+        { Put: { TableName: tableName, Item: timelineItem(escalationId, entry) } },
+        outboxPut(tableName, event),
+      ]);
+      if (result === true) return 'moved';
+      if (result === 0) return 'stale';
+      throw new Error(`Escalation move-up failed a condition on item ${result}`);
+    },
+
+    async markExhausted(escalationId, from, entry) {
+      const result = await transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: escalationKey(escalationId),
+            UpdateExpression: 'SET #s = :exhausted',
+            ConditionExpression: '#s = :open AND #l = :level AND #r = :round',
+            ExpressionAttributeNames: { '#s': 'status', '#l': 'level', '#r': 'round' },
+            ExpressionAttributeValues: {
+              ':open': 'open',
+              ':exhausted': 'unacknowledged_after_all_levels',
+              ':level': from.level,
+              ':round': from.round,
+            },
+          },
+        },
+        { Put: { TableName: tableName, Item: timelineItem(escalationId, entry) } },
+      ]);
+      return result === true ? 'marked' : 'stale';
     },
 
     async appendTimeline(escalationId, entry) {
