@@ -96,6 +96,7 @@ export class Messaging extends Construct {
         ...(consumer.critical ? { reservedConcurrentExecutions: criticalConcurrency } : {}),
       });
       fn.bindUses(consumer.uses ?? [], props.bindings);
+      if (consumer.critical) alarms.watchAlarmLines(fn.logGroup, `${consumer.name} could not reach a safeguarding contact`);
       fn.consumeQueue(queue);
       consumers.set(consumer.name, fn);
     }

@@ -83,3 +83,23 @@ describe('the safeguarding-escalations fan-out', () => {
     });
   }
 });
+
+describe('ALARM log lines', () => {
+  it('are counted by a metric filter and alarmed on the first one, for both critical consumers and the timer worker', () => {
+    const filters = resourcesOf(template, 'AWS::Logs::MetricFilter');
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
+    const watched = [
+      stack.messaging.consumers.get('escalation-email')!,
+      stack.messaging.consumers.get('escalation-sms')!,
+      stack.timers.worker!,
+    ];
+    for (const fn of watched) {
+      const filter = Object.values(filters).find((f) => refId(f.Properties?.LogGroupName) === id(fn.logGroup));
+      expect(filter?.Properties?.FilterPattern).toBe('{ $.message = "ALARM*" }');
+      const transform = (filter?.Properties?.MetricTransformations as Props[])[0]!;
+      const alarm = Object.values(alarms).find((a) => a.Properties?.MetricName === transform.MetricName);
+      expect(alarm?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum' });
+      expect(alarm?.Properties?.AlarmActions).toEqual([{ Ref: id(stack.alarms.topic) }]);
+    }
+  });
+});
