@@ -95,9 +95,9 @@ describe('ALARM log lines', () => {
     ];
     for (const fn of watched) {
       const filter = Object.values(filters).find((f) => refId(f.Properties?.LogGroupName) === id(fn.logGroup));
-      expect(transform?.MetricName).toBeDefined();
       expect(filter?.Properties?.FilterPattern).toBe('{ $.message = "ALARM*" }');
       const transform = (filter?.Properties?.MetricTransformations as Props[] | undefined)?.[0];
+      expect(transform?.MetricName).toBeDefined();
       const alarm = Object.values(alarms).find((a) => a.Properties?.MetricName === transform?.MetricName);
       expect(alarm?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Sum' });
       expect(alarm?.Properties?.AlarmActions).toEqual([{ Ref: id(stack.alarms.topic) }]);
