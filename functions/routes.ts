@@ -62,6 +62,26 @@ export const httpRoutes: readonly HttpRoute[] = [
     feature: 'safeguarding',
     uses: ['table'],
   },
+  {
+    method: 'GET',
+    path: '/admin/escalation-form-link',
+    entry: 'safeguarding/get-escalation-form-link',
+    feature: 'safeguarding',
+  },
+  {
+    method: 'GET',
+    path: '/forms/escalation',
+    entry: 'safeguarding/get-escalation-form',
+    feature: 'safeguarding',
+    uses: ['table', 'tokens'],
+  },
+  {
+    method: 'POST',
+    path: '/forms/escalation',
+    entry: 'safeguarding/submit-escalation-form',
+    feature: 'safeguarding',
+    uses: ['table', 'tokens'],
+  },
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */

@@ -8,7 +8,9 @@ import {
   WEBHOOK_DEDUPE_DAYS,
 } from './escalation.ts';
 
-export type EscalationSource = { kind: 'webhook'; webhookId: string } | { kind: 'form'; facilitatorId: string };
+export type EscalationSource =
+  | { kind: 'webhook'; webhookId: string }
+  | { kind: 'form'; facilitatorId: string; submissionId: string };
 
 /**
  * Raises a safeguarding escalation: one transaction writes the escalation at level 0, round 0, its
@@ -33,20 +35,17 @@ export async function raiseEscalation(
     level: 0,
     round: 0,
     record,
-    source,
+    source: source.kind === 'webhook' ? source : { kind: 'form', facilitatorId: source.facilitatorId },
     raisedAt: at,
     wrongCodeAttempts: 0,
   };
   return deps.escalations.raise({
     escalation,
-    ...(source.kind === 'webhook'
-      ? {
-          dedupe: {
-            key: source.webhookId,
-            expiresAt: Math.floor(now.getTime() / 1000) + WEBHOOK_DEDUPE_DAYS * 24 * 3600,
-          },
-        }
-      : {}),
+    dedupe: {
+      // A double-submitted hosted form is deduplicated like a repeated webhook delivery.
+      key: source.kind === 'webhook' ? source.webhookId : `form#${source.facilitatorId}#${source.submissionId}`,
+      expiresAt: Math.floor(now.getTime() / 1000) + WEBHOOK_DEDUPE_DAYS * 24 * 3600,
+    },
     timeline: { type: 'raised', at, source: source.kind },
     event: escalationEvent(deps, 'EscalationRaised', escalation, at),
   });
