@@ -70,8 +70,13 @@ describe('a safeguarding escalation through the local stack and a real browser',
     expect(code).toBeDefined();
     const ackUrl = linkIn(leadMail!.text, `/escalations/${escalationId}/acknowledge`);
     expect(ackUrl).not.toContain(code);
+    const staffAlerts = mails.filter((m) => m.to !== 'sam.facilitator@example.org');
+    expect(mails.filter((m) => m.to === 'sam.facilitator@example.org').map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Debrief after safeguarding concern S-/),
+    ]);
+    expect(JSON.stringify(mails)).not.toContain(SENTINEL);
     for (const leak of [SENTINEL, 'suicide', 'sam.facilitator']) {
-      expect(JSON.stringify(mails), leak).not.toContain(leak);
+      expect(JSON.stringify(staffAlerts), leak).not.toContain(leak);
       expect(JSON.stringify(await sms()), leak).not.toContain(leak);
     }
 

@@ -73,3 +73,38 @@ export function escalationAlertSms(org: OrgConfig, alert: AlertContent): string 
     `Acknowledge: ${alert.ackUrl}`,
   ].join(' ');
 }
+
+/**
+ * The debrief task for the facilitator who raised it: who to talk to, and nothing of the record
+ * beyond its reference (the facilitator knows what they reported).
+ */
+export function debriefEmail(org: OrgConfig, to: string, reference: string): EmailMessage {
+  const contact = org.safeguarding.debriefContact;
+  const subject = `Debrief after safeguarding concern ${reference}`;
+  const reach = [`Email: ${contact.email}`, ...(contact.phone ? [`Phone: ${contact.phone}`] : [])];
+  const text = [
+    'Hello,',
+    '',
+    `Thank you for raising safeguarding concern ${reference}. The safeguarding lead has been alerted.`,
+    'Raising a concern can be hard. Please arrange a debrief in the next few days, even if you feel fine:',
+    '',
+    contact.name,
+    ...reach,
+    '',
+    org.name,
+  ].join('\n');
+  const body = html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${subject}</title></head>
+<body style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 16px; line-height: 1.5;">
+<div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
+<h1>Debrief after safeguarding concern ${reference}</h1>
+<p>Thank you for raising safeguarding concern ${reference}. The safeguarding lead has been alerted.</p>
+<p>Raising a concern can be hard. Please arrange a debrief in the next few days, even if you feel fine:</p>
+<p>${contact.name}<br>${reach.map((line, i) => html`${i ? html`<br>` : ''}${line}`)}</p>
+<p>${org.name}</p>
+</div>
+</body>
+</html>`;
+  return { to, subject, text, html: body.value, stream: 'staff' };
+}

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import type { Escalation } from './escalation.ts';
-import { type AlertContent, escalationAlertEmail, escalationAlertSms } from './escalation-alerts.ts';
+import { type AlertContent, debriefEmail, escalationAlertEmail, escalationAlertSms } from './escalation-alerts.ts';
 
 /** The part of an escalation event the notifiers read (the queue body is the whole DomainEvent). */
 export const EscalationAlertEvent = z.object({
@@ -136,6 +136,16 @@ export async function notifyEscalation(
           await note(deps, escalation, 'sms', contact.name);
         } else duplicates++;
       }
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  // The facilitator's debrief task, once, after the alerts (a failure retries; alerts are not resent).
+  if (channel === 'email' && event.type === 'EscalationRaised') {
+    try {
+      await recordOnce(deps, escalation, 'email', `debrief:${escalation.record.facilitatorEmail}`, () =>
+        deps.mail.send(debriefEmail(deps.org, escalation.record.facilitatorEmail, escalation.reference)),
+      );
     } catch (error) {
       failures.push(error);
     }

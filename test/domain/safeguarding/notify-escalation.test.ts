@@ -7,6 +7,7 @@ import {
   parseEscalationAlertEvent,
 } from '../../../shared/domain/safeguarding/notify-escalation.ts';
 import { raiseEscalation } from '../../../shared/domain/safeguarding/raise-escalation.ts';
+import type { EmailMessage } from '../../../shared/ports/index.ts';
 import { setLogSink } from '../../../shared/runtime/logger.ts';
 import { testDeps } from '../../support/deps.ts';
 import { outboxItems, validEscalation } from './helpers.ts';
@@ -33,6 +34,9 @@ async function raised(overrides: Partial<typeof validEscalation> = {}) {
   return { deps, escalationId, body, event: parseEscalationAlertEvent(body) };
 }
 
+const alerts = (deps: { mail: { sent: EmailMessage[] } }) =>
+  deps.mail.sent.filter((m) => m.to !== validEscalation.facilitatorEmail);
+
 const sqsEvent = (body: string, messageId = 'm-1') => ({ Records: [{ messageId, body }] }) as never;
 
 let restoreSink: (() => void) | undefined;
@@ -50,7 +54,7 @@ describe('escalation alerts', () => {
     const lines = captureLogs();
     expect(await notifyEscalation(deps, event, 'email')).toEqual({ status: 'notified', sent: 1, duplicates: 0 });
     const escalation = await deps.escalations.get(escalationId);
-    const [mail, ...more] = deps.mail.sent;
+    const [mail, ...more] = alerts(deps);
     expect(more).toHaveLength(0);
     expect(mail?.to).toBe('lead@example.org');
     expect(mail?.stream).toBe('staff');
@@ -96,7 +100,8 @@ describe('escalation alerts', () => {
       sms(sqsEvent(body), {} as never),
     ]);
     await sms(sqsEvent(body), {} as never);
-    expect(deps.mail.sent).toHaveLength(1);
+    expect(alerts(deps)).toHaveLength(1);
+    expect(deps.mail.sent.filter((m) => m.to === validEscalation.facilitatorEmail)).toHaveLength(1); // the debrief
     expect(deps.sms.sent).toHaveLength(1);
   });
 
@@ -105,9 +110,9 @@ describe('escalation alerts', () => {
     const handler = makeEmailHandler(deps);
     deps.mail.failNext(1);
     expect(await handler(sqsEvent(body), {} as never)).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
-    expect(deps.mail.sent).toHaveLength(0);
+    expect(alerts(deps)).toHaveLength(0);
     expect(await handler(sqsEvent(body), {} as never)).toEqual({ batchItemFailures: [] });
-    expect(deps.mail.sent).toHaveLength(1);
+    expect(alerts(deps)).toHaveLength(1);
   });
 
   it('texts a suppressed lead instead, records it on the timeline and logs an alarm line', async () => {
@@ -116,7 +121,7 @@ describe('escalation alerts', () => {
     const lines = captureLogs();
     await notifyEscalation(deps, event, 'email');
     await notifyEscalation(deps, event, 'email'); // redelivered: no second SMS, no second alarm
-    expect(deps.mail.sent).toHaveLength(0);
+    expect(alerts(deps)).toHaveLength(0);
     expect(deps.sms.sent.map((s) => s.to)).toEqual(['+447700900123']);
     expect(lines.filter((l) => l.includes('ALARM escalation contact suppressed'))).toHaveLength(1);
     expect(lines.join('\n')).not.toContain('lead@example.org');
@@ -139,5 +144,16 @@ describe('escalation alerts', () => {
     expect(await makeSmsHandler(deps)(sqsEvent('{"nope":1}'), {} as never)).toEqual({
       batchItemFailures: [{ itemIdentifier: 'm-1' }],
     });
+  });
+
+  it('emails the raising facilitator a debrief task with the debrief contact, once, and nothing of the record', async () => {
+    const { deps, event, escalationId } = await raised();
+    await notifyEscalation(deps, event, 'email');
+    await notifyEscalation(deps, event, 'email');
+    const debriefs = deps.mail.sent.filter((m) => m.to === validEscalation.facilitatorEmail);
+    expect(debriefs).toHaveLength(1);
+    expect(debriefs[0]?.text).toContain(deps.org.safeguarding.debriefContact.email);
+    expect(debriefs[0]?.text).toContain((await deps.escalations.get(escalationId))!.reference);
+    expect(JSON.stringify(debriefs)).not.toContain(SENTINEL);
   });
 });
