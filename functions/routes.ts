@@ -5,14 +5,14 @@
  * `makeHandler(deps)` and `handler`.
  */
 
-export type Feature = 'members' | 'facilitators' | 'platform';
+export type Feature = 'members' | 'facilitators' | 'safeguarding' | 'platform';
 
 /**
  * What a deployed function is bound to (infra/constructs/app-function.ts sets the environment
  * variable and the IAM grant together): the table, the token-signing secret, SES, SMS, the
- * scheduler, the public base URL. Each function gets only what it lists.
+ * scheduler, the public base URL, the escalation webhook's secret. Each function gets only what it lists.
  */
-export type FunctionUse = 'table' | 'tokens' | 'mail' | 'sms' | 'scheduler' | 'publicUrl';
+export type FunctionUse = 'table' | 'tokens' | 'mail' | 'sms' | 'scheduler' | 'publicUrl' | 'webhookSecret';
 
 /** HTTP routes that do not say otherwise. */
 export const defaultHttpUses: readonly FunctionUse[] = ['table', 'tokens', 'publicUrl'];
@@ -34,10 +34,58 @@ export const httpRoutes: readonly HttpRoute[] = [
   { method: 'POST', path: '/confirm', entry: 'members/confirm-signup', feature: 'members' },
   { method: 'GET', path: '/manage', entry: 'members/get-manage-page', feature: 'members' },
   { method: 'POST', path: '/manage', entry: 'members/update-membership', feature: 'members' },
+  {
+    method: 'POST',
+    path: '/webhooks/escalations',
+    entry: 'safeguarding/receive-escalation-webhook',
+    feature: 'safeguarding',
+    uses: ['table', 'webhookSecret'],
+  },
+  {
+    method: 'GET',
+    path: '/escalations/{escalationId}/acknowledge',
+    entry: 'safeguarding/get-acknowledge-page',
+    feature: 'safeguarding',
+    uses: ['table'],
+  },
+  {
+    method: 'POST',
+    path: '/escalations/{escalationId}/acknowledge',
+    entry: 'safeguarding/acknowledge-escalation',
+    feature: 'safeguarding',
+    uses: ['table'],
+  },
+  {
+    method: 'GET',
+    path: '/admin/escalations/{escalationId}',
+    entry: 'safeguarding/get-escalation',
+    feature: 'safeguarding',
+    uses: ['table'],
+  },
+  {
+    method: 'GET',
+    path: '/admin/escalation-form-link',
+    entry: 'safeguarding/get-escalation-form-link',
+    feature: 'safeguarding',
+  },
+  {
+    method: 'GET',
+    path: '/forms/escalation',
+    entry: 'safeguarding/get-escalation-form',
+    feature: 'safeguarding',
+    uses: ['table', 'tokens'],
+  },
+  {
+    method: 'POST',
+    path: '/forms/escalation',
+    entry: 'safeguarding/submit-escalation-form',
+    feature: 'safeguarding',
+    uses: ['table', 'tokens'],
+  },
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */
-export const topicNames = ['member-notifications'] as const;
+export const topicNames = ['member-notifications', 'safeguarding-escalations'] as const;
 export type TopicName = (typeof topicNames)[number];
 
 export interface TopicConsumer {
@@ -59,6 +107,22 @@ export const topicConsumers: readonly TopicConsumer[] = [
     topic: 'member-notifications',
     entry: 'members/send-member-email',
     uses: ['table', 'tokens', 'mail', 'publicUrl'],
+  },
+  {
+    // Every urgency. Schedules the level's acknowledgement timeout; a suppressed lead gets an SMS instead.
+    name: 'escalation-email',
+    topic: 'safeguarding-escalations',
+    entry: 'safeguarding/send-escalation-email',
+    critical: true,
+    uses: ['table', 'mail', 'sms', 'scheduler', 'publicUrl'],
+  },
+  {
+    name: 'escalation-sms',
+    topic: 'safeguarding-escalations',
+    entry: 'safeguarding/send-escalation-sms',
+    filterPolicy: { urgency: ['immediate', 'same_day'] },
+    critical: true,
+    uses: ['table', 'sms', 'publicUrl'],
   },
 ];
 

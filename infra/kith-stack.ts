@@ -64,6 +64,7 @@ export class KithStack extends Stack {
     const shared = {
       table: this.data.table,
       tokenSecret: this.secrets.tokenSecret,
+      webhookSecret: this.secrets.webhookSecret,
       mail: this.email,
       scheduler: this.timers,
     } satisfies Omit<Bindings, 'publicUrl'>;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createDynamoDeliveryLog } from '../shared/adapters/aws/dynamo/delivery-log.ts';
 import { createDocumentClient, type TableRef } from '../shared/adapters/aws/dynamo/document-client.ts';
+import { createDynamoEscalationRepository } from '../shared/adapters/aws/dynamo/escalation-repository.ts';
 import { createDynamoFacilitatorRepository } from '../shared/adapters/aws/dynamo/facilitator-repository.ts';
 import { createDynamoHeartbeatStore } from '../shared/adapters/aws/dynamo/heartbeat-store.ts';
 import { createDynamoMemberRepository } from '../shared/adapters/aws/dynamo/member-repository.ts';
@@ -58,6 +59,8 @@ export function createLocalDeps(options: LocalDepsOptions): LocalDeps {
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
     deliveries: createDynamoDeliveryLog(table, clock),
+    escalations: createDynamoEscalationRepository(table, ids),
+    webhookSecrets: { keys: async () => [options.secrets.webhookSecret] },
     heartbeats: createDynamoHeartbeatStore(table),
     mail: createOutboxMailer({ file: join(options.dataDir, 'outbox.json'), from: options.org.email.from, clock, ids }),
     sms: createSmsOutbox({ file: join(options.dataDir, 'sms.json'), clock, ids }),

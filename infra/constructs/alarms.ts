@@ -1,8 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -44,6 +45,31 @@ export class Alarms extends Construct {
     const alarm = new Alarm(queue, 'DeadLettersAlarm', {
       alarmDescription: `Messages in a dead-letter queue: ${what}. Inspect them, fix the cause, then redrive.`,
       metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    return alarm;
+  }
+
+  /**
+   * Log lines whose message starts with `ALARM` (a suppressed safeguarding lead, an escalation
+   * nobody acknowledged): a metric filter on the function's log group, alarmed on the first line.
+   */
+  watchAlarmLines(logGroup: ILogGroup, what: string): Alarm {
+    const filter = new MetricFilter(logGroup, 'AlarmLines', {
+      logGroup,
+      filterPattern: FilterPattern.stringValue('$.message', '=', 'ALARM*'),
+      // One namespace per stack: several organisations can share an account.
+      metricNamespace: `kith/${Stack.of(this).stackName}`,
+      metricName: `AlarmLines-${logGroup.node.path.replaceAll('/', '-')}`,
+      metricValue: '1',
+    });
+    const alarm = new Alarm(logGroup, 'AlarmLinesAlarm', {
+      alarmDescription: `ALARM lines logged: ${what}. Read the function's log for the escalation id and act now.`,
+      metric: filter.metric({ period: Duration.minutes(1), statistic: 'Sum' }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,

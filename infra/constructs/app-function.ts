@@ -46,6 +46,8 @@ export interface NamedTopic {
 export interface Bindings {
   readonly table: ITable;
   readonly tokenSecret: ISecret;
+  /** The escalation webhook's Standard Webhooks secret. */
+  readonly webhookSecret: ISecret;
   readonly mail: MailBinding;
   readonly scheduler: SchedulerBinding;
   readonly publicUrl: string;
@@ -205,6 +207,9 @@ export class AppFunction extends Construct {
         case 'publicUrl':
           this.bindPublicUrl(bindings.publicUrl);
           break;
+        case 'webhookSecret':
+          this.bindWebhookSecret(bindings.webhookSecret);
+          break;
         default:
           throw new Error(`Unknown binding "${use satisfies never}"`);
       }
@@ -334,6 +339,13 @@ export class AppFunction extends Construct {
       "Schedule names are made at run time (one per timer); the grant is limited to schedules in this stack's own schedule group.",
     );
     scheduler.schedulerRole.grantPassRole(this.role);
+    return this;
+  }
+
+  /** WEBHOOK_SECRET_ARN, and read access to the escalation webhook's secret. */
+  bindWebhookSecret(secret: ISecret): this {
+    this.setEnv(envNames.webhookSecretArn, secret.secretArn);
+    secret.grantRead(this.role);
     return this;
   }
 

@@ -17,7 +17,7 @@ import { deadLetterQueue, maxReceiveCount, queueWithDeadLetters } from './queues
 
 const consumerTimeout = Duration.seconds(30);
 /** Reserved concurrency of consumers marked `critical` (safeguarding), so other load cannot starve them. */
-const criticalConcurrency = 5;
+export const criticalConcurrency = 5;
 
 export interface MessagingProps {
   readonly org: OrgConfig;
@@ -96,6 +96,7 @@ export class Messaging extends Construct {
         ...(consumer.critical ? { reservedConcurrentExecutions: criticalConcurrency } : {}),
       });
       fn.bindUses(consumer.uses ?? [], props.bindings);
+      if (consumer.critical) alarms.watchAlarmLines(fn.logGroup, `${consumer.name} could not reach a safeguarding contact`);
       fn.consumeQueue(queue);
       consumers.set(consumer.name, fn);
     }

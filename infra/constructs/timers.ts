@@ -108,6 +108,7 @@ export class Timers extends Construct implements SchedulerBinding {
     });
     worker.bindUses(timerWorker.uses, bindings);
     worker.consumeQueue(this.queue);
+    this.props.alarms.watchAlarmLines(worker.logGroup, 'a safeguarding escalation went through every level unacknowledged');
     this.worker = worker;
     return worker;
   }

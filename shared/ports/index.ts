@@ -6,10 +6,12 @@
 import type { DomainEvent } from '../domain/events.ts';
 import type { OrgConfig } from '../domain/org/org-config.ts';
 import type { DeliveryLog } from './deliveries.ts';
+import type { EscalationRepository, SecretKeys } from './escalations.ts';
 import type { FacilitatorRepository } from './facilitators.ts';
 import type { MemberRepository } from './members.ts';
 
 export type { DeliveryLog } from './deliveries.ts';
+export type { EscalationRepository, SecretKeys } from './escalations.ts';
 export type { FacilitatorRepository } from './facilitators.ts';
 export type { MemberRepository } from './members.ts';
 
@@ -55,6 +57,8 @@ export interface EmailMessage {
 
 export interface Mailer {
   send(message: EmailMessage): Promise<{ messageId: string }>;
+  /** On the account's suppression list (bounced or complained): SES would silently drop mail to it. */
+  isSuppressed(address: string): Promise<boolean>;
 }
 
 export interface SmsSender {
@@ -103,6 +107,9 @@ export interface Deps {
   members: MemberRepository;
   facilitators: FacilitatorRepository;
   deliveries: DeliveryLog;
+  escalations: EscalationRepository;
+  /** The escalation webhook's Standard Webhooks secrets (`whsec_…`): current, then previous. */
+  webhookSecrets: SecretKeys;
   mail: Mailer;
   sms: SmsSender;
   events: EventPublisher;

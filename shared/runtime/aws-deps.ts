@@ -4,6 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createDynamoDeliveryLog } from '../adapters/aws/dynamo/delivery-log.ts';
 import { createDocumentClient, type TableRef } from '../adapters/aws/dynamo/document-client.ts';
+import { createDynamoEscalationRepository } from '../adapters/aws/dynamo/escalation-repository.ts';
 import { createDynamoFacilitatorRepository } from '../adapters/aws/dynamo/facilitator-repository.ts';
 import { createDynamoHeartbeatStore } from '../adapters/aws/dynamo/heartbeat-store.ts';
 import { createDynamoMemberRepository } from '../adapters/aws/dynamo/member-repository.ts';
@@ -17,6 +18,7 @@ import { createDeliveryLinks } from '../adapters/links.ts';
 import type { OrgConfig } from '../domain/org/org-config.ts';
 import type { Deps } from '../ports/index.ts';
 import { envNames, requireEnv, topicEnvName } from './env.ts';
+import { normaliseWebhookSecret } from './standard-webhooks.ts';
 
 /**
  * The composition root of a deployed function. Lazy: nothing is parsed or built until a handler
@@ -37,6 +39,11 @@ export function awsDeps(): Deps {
     members: () => createDynamoMemberRepository(table(), systemClock),
     facilitators: () => createDynamoFacilitatorRepository(table()),
     deliveries: () => createDynamoDeliveryLog(table(), systemClock),
+    escalations: () => createDynamoEscalationRepository(table(), createUlids(systemClock)),
+    webhookSecrets: () => {
+      const keys = createSecretKeys(secretsClient(), requireEnv(envNames.webhookSecretArn));
+      return { keys: async () => (await keys()).map(normaliseWebhookSecret) };
+    },
     heartbeats: () => createDynamoHeartbeatStore(table()),
     mail: () => {
       const org = readOrg();

@@ -78,6 +78,7 @@ function expectedEnv(uses: readonly FunctionUse[], topics = false): Record<strin
       env[envNames.timerDlqArn] = { 'Fn::GetAtt': [id(stack.timers.deadLetterQueue), 'Arn'] };
     }
     if (use === 'publicUrl') env[envNames.publicBaseUrl] = expect.anything();
+    if (use === 'webhookSecret') env[envNames.webhookSecretArn] = { Ref: id(stack.secrets.webhookSecret) };
   }
   if (topics) {
     for (const [name, topic] of stack.messaging.topics) env[topicEnvName(name)] = { Ref: id(topic) };
@@ -143,7 +144,12 @@ describe('every function', () => {
       const has = (use: FunctionUse) => uses.includes(use);
       expect(actions.has('dynamodb:PutItem'), `${name} writes the table`).toBe(has('table'));
       expect(actions.has('dynamodb:Scan'), `${name} scans`).toBe(false);
-      expect(actions.has('secretsmanager:GetSecretValue'), `${name} reads the token secret`).toBe(has('tokens'));
+      expect(actions.has('secretsmanager:GetSecretValue'), `${name} reads a secret`).toBe(has('tokens') || has('webhookSecret'));
+      const secretReads = statements.filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+      expect(
+        secretReads.some((s) => refId(s.Resource) === id(stack.secrets.webhookSecret)),
+        `${name} reads the webhook secret`,
+      ).toBe(has('webhookSecret'));
       expect(actions.has('ses:SendEmail'), `${name} sends email`).toBe(has('mail'));
       expect(actions.has('scheduler:CreateSchedule'), `${name} schedules`).toBe(has('scheduler'));
       expect(actions.has('iam:PassRole'), `${name} passes a role`).toBe(has('scheduler'));

@@ -9,6 +9,7 @@ import { createDynamoHeartbeatStore } from '../../shared/adapters/aws/dynamo/hea
 import { type ControllableClock, createControllableClock } from '../../shared/adapters/local/controllable-clock.ts';
 import { createLocalQueue, type LocalQueue } from '../../shared/adapters/local/local-queue.ts';
 import { createLocalScheduler, type LocalScheduler } from '../../shared/adapters/local/local-scheduler.ts';
+import type { TimerDeps } from '../../shared/domain/timers/fire-timer.ts';
 import { timerKinds } from '../../shared/domain/timers/fire-timer.ts';
 import type { HeartbeatStore } from '../../shared/ports/index.ts';
 import { setLogSink } from '../../shared/runtime/logger.ts';
@@ -41,7 +42,8 @@ describe('local timers: scheduler, application clock and timer worker', () => {
     timerQueue = createLocalQueue('timers', join(dir, 'timers-queue.json'), { backoffMs: () => 1 });
     delivered = [];
     // The real timer worker, watched: every body it receives is recorded
-    const worker = makeTimerWorker({ heartbeats, clock, org: loadOrg('example') });
+    // Heartbeat timers only: the other dependencies are never touched.
+    const worker = makeTimerWorker({ heartbeats, clock, org: loadOrg('example') } as unknown as TimerDeps);
     pump = createPump({
       stream: { poll: async () => ({ records: 0 }) },
       scheduler,

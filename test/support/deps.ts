@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createDynamoDeliveryLog } from '../../shared/adapters/aws/dynamo/delivery-log.ts';
 import type { TableRef } from '../../shared/adapters/aws/dynamo/document-client.ts';
+import { createDynamoEscalationRepository } from '../../shared/adapters/aws/dynamo/escalation-repository.ts';
 import { createDynamoFacilitatorRepository } from '../../shared/adapters/aws/dynamo/facilitator-repository.ts';
 import { createDynamoHeartbeatStore } from '../../shared/adapters/aws/dynamo/heartbeat-store.ts';
 import { createDynamoMemberRepository } from '../../shared/adapters/aws/dynamo/member-repository.ts';
@@ -44,14 +45,19 @@ export function settableClock(start: Date | string = '2026-11-22T10:00:00.000Z')
 /** Records every message; `failNext(n)` makes the next n sends throw (an SES outage). */
 export interface RecordingMailer extends Mailer {
   sent: EmailMessage[];
+  /** Addresses on the (test) suppression list. */
+  suppressed: Set<string>;
   failNext(times?: number): void;
 }
 
 export function recordingMailer(): RecordingMailer {
   const sent: EmailMessage[] = [];
+  const suppressed = new Set<string>();
   let failures = 0;
   return {
     sent,
+    suppressed,
+    isSuppressed: async (address) => suppressed.has(address),
     failNext(times = 1) {
       failures = times;
     },
@@ -82,6 +88,9 @@ export interface RecordingScheduler extends Scheduler {
 
 export const TEST_BASE_URL = 'http://kith.test';
 export const TEST_TOKEN_KEY = 'test-token-signing-key-0123456789abcdef';
+/** Standard Webhooks secrets (`whsec_` + base64 of 24 bytes): the current one and, in rotation, the previous. */
+export const TEST_WEBHOOK_SECRET = `whsec_${Buffer.from('kith-test-webhook-secret-1').toString('base64')}`;
+export const TEST_WEBHOOK_PREVIOUS_SECRET = `whsec_${Buffer.from('kith-test-webhook-secret-0').toString('base64')}`;
 
 export function exampleOrg(overrides: (org: OrgConfig) => void = () => {}): OrgConfig {
   const path = fileURLToPath(new URL('../../config/orgs/example.json', import.meta.url));
@@ -120,6 +129,8 @@ export async function testDeps(options: { org?: OrgConfig; table?: TableRef; clo
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
     deliveries: createDynamoDeliveryLog(table, clock),
+    escalations: createDynamoEscalationRepository(table, createUlids(clock)),
+    webhookSecrets: { keys: async () => [TEST_WEBHOOK_SECRET, TEST_WEBHOOK_PREVIOUS_SECRET] },
     heartbeats: createDynamoHeartbeatStore(table),
     mail: recordingMailer(),
     sms: {

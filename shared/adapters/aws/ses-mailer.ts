@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { GetSuppressedDestinationCommand, type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { EmailMessage, Mailer } from '../../ports/index.ts';
 
 export interface SesMailerConfig {
@@ -34,6 +34,16 @@ export function createSesMailer(client: SESv2Client, config: SesMailerConfig): M
           };
       const out = await client.send(new SendEmailCommand({ ...common, Content: content }));
       return { messageId: out.MessageId ?? '' };
+    },
+
+    async isSuppressed(address) {
+      try {
+        await client.send(new GetSuppressedDestinationCommand({ EmailAddress: address }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'NotFoundException') return false;
+        throw error;
+      }
     },
   };
 }

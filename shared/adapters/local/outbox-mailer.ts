@@ -37,6 +37,8 @@ export function createOutboxMailer(options: { file: string; from: string; clock:
       store.update((s) => s.messages.push(stored));
       return { messageId: stored.id };
     },
+    // The local stand-in has no suppression list: every address is deliverable.
+    isSuppressed: async () => false,
     list: () => structuredClone(store.read().messages),
     clear: () =>
       store.update((s) => {

@@ -1,4 +1,4 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { GetSuppressedDestinationCommand, NotFoundException, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../../shared/adapters/aws/ses-mailer.ts';
@@ -83,5 +83,21 @@ describe('SES v2 mailer', () => {
     await expect(mailer.send({ to: 'a@b.org', subject: 's', text: 't', html: 'h', stream: 'member' })).rejects.toThrow(
       /sending rate/,
     );
+  });
+
+  it('asks the account suppression list whether an address is suppressed', async () => {
+    const mailer = createSesMailer(new SESv2Client({ region: 'eu-west-2' }), config);
+    ses.on(GetSuppressedDestinationCommand, { EmailAddress: 'bounced@example.org' }).resolves({
+      SuppressedDestination: { EmailAddress: 'bounced@example.org', Reason: 'BOUNCE', LastUpdateTime: new Date() },
+    });
+    ses
+      .on(GetSuppressedDestinationCommand, { EmailAddress: 'fine@example.org' })
+      .rejects(new NotFoundException({ message: 'not suppressed', $metadata: {} }));
+    expect(await mailer.isSuppressed('bounced@example.org')).toBe(true);
+    expect(await mailer.isSuppressed('fine@example.org')).toBe(false);
+    ses
+      .on(GetSuppressedDestinationCommand, { EmailAddress: 'throttled@example.org' })
+      .rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' }));
+    await expect(mailer.isSuppressed('throttled@example.org')).rejects.toThrow('slow down');
   });
 });

@@ -50,16 +50,19 @@ export function createDynamoOperatorStore(table: TableRef): OperatorStore {
         KeyConditionExpression: 'gsi1pk = :p',
         value: OPEN_ESCALATIONS.partitionKey,
       });
-      return items.map(
-        (item): EscalationSummary => ({
+      return items.map((item): EscalationSummary => {
+        const record = (item.record ?? {}) as { category?: unknown; urgency?: unknown };
+        const category = item.category ?? record.category;
+        const urgency = item.urgency ?? record.urgency;
+        return {
           escalationId: String(item.escalationId ?? String(item.pk).replace(/^ESCALATION#/, '')),
           ...(typeof item.status === 'string' ? { status: item.status } : {}),
           ...(typeof item.level === 'number' ? { level: item.level } : {}),
-          ...(typeof item.category === 'string' ? { category: item.category } : {}),
-          ...(typeof item.urgency === 'string' ? { urgency: item.urgency } : {}),
+          ...(typeof category === 'string' ? { category } : {}),
+          ...(typeof urgency === 'string' ? { urgency } : {}),
           ...(typeof item.raisedAt === 'string' ? { raisedAt: item.raisedAt } : {}),
-        }),
-      );
+        };
+      });
     },
   };
 }

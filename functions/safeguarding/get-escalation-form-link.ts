@@ -1,0 +1,16 @@
+import { UnauthorizedError } from '../../shared/domain/errors.ts';
+import { authenticateFacilitator } from '../../shared/domain/facilitators/create-facilitator.ts';
+import { escalationFormLink } from '../../shared/domain/safeguarding/escalation-form.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { httpHandler, json } from '../../shared/runtime/http.ts';
+
+/** GET /admin/escalation-form-link → `{ url }`: the calling facilitator's personal hosted-form link. */
+export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'tokens' | 'links'>) =>
+  httpHandler({}, async ({ headers }) => {
+    const facilitator = await authenticateFacilitator(deps, headers.authorization);
+    if (!facilitator) throw new UnauthorizedError('Send a valid facilitator token as "Authorization: Bearer <token>".');
+    return json(200, { url: await escalationFormLink(deps, facilitator.facilitatorId) });
+  });
+
+export const handler = makeHandler(awsDeps());

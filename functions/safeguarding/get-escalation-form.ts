@@ -1,0 +1,14 @@
+import * as z from 'zod';
+import { escalationFormPage, facilitatorFromFormLink } from '../../shared/domain/safeguarding/escalation-form.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { httpHandler, page } from '../../shared/runtime/http.ts';
+
+/** GET /forms/escalation?f=…: the hosted form, reached through a facilitator's personal link. */
+export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'facilitators'>) =>
+  httpHandler({ query: z.object({ f: z.string().min(1).max(2048) }), orgName: () => deps.org.name }, async ({ query }) => {
+    await facilitatorFromFormLink(deps, query.f);
+    return page(200, escalationFormPage(deps.org, query.f));
+  });
+
+export const handler = makeHandler(awsDeps());

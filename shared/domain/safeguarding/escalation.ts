@@ -1,0 +1,133 @@
+import { randomInt } from 'node:crypto';
+import * as z from 'zod';
+import type { DomainEvent } from '../events.ts';
+
+export const ESCALATION_TOPIC = 'safeguarding-escalations' as const;
+
+export const escalationCategories = ['suicide_risk', 'self_harm', 'harm_to_others', 'abuse_or_neglect', 'other_concern'] as const;
+export type EscalationCategory = (typeof escalationCategories)[number];
+export const escalationUrgencies = ['immediate', 'same_day', 'routine'] as const;
+export type EscalationUrgency = (typeof escalationUrgencies)[number];
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+// Free text may have line breaks and tabs; no other control characters (they could forge lines in a record).
+const hasControlCharacters = (value: string) =>
+  [...value].some((ch) => /\p{Cc}/u.test(ch) && ch !== '\n' && ch !== '\r' && ch !== '\t');
+
+const text = (what: string, max: number) =>
+  z
+    .string({ message: `must be text (${what})` })
+    .trim()
+    .max(max, { message: `use ${max} characters or fewer` })
+    .refine((value) => !hasControlCharacters(value), { message: 'contains characters that are not allowed' });
+
+const optionalText = (what: string, max: number) =>
+  text(what, max)
+    .optional()
+    .transform((value) => (value ? value : undefined));
+
+/**
+ * The body of `POST /webhooks/escalations` (and of the hosted form, after shaping). Facts and
+ * opinion are kept apart, as UK safeguarding record keeping asks. Unknown fields are dropped.
+ */
+export const EscalationRequest = z.object({
+  facilitatorEmail: z
+    .string({ message: 'enter the facilitator’s email address' })
+    .trim()
+    .min(1, { message: 'enter the facilitator’s email address' })
+    .max(254, { message: 'an email address can be at most 254 characters' })
+    .pipe(z.email({ message: 'enter an email address like name@example.org' })),
+  groupId: z
+    .string({ message: 'must be a group reference' })
+    .regex(ULID, { message: 'is not a valid group reference' })
+    .optional(),
+  sessionId: z
+    .string({ message: 'must be a session reference' })
+    .regex(ULID, { message: 'is not a valid session reference' })
+    .optional(),
+  category: z.enum(escalationCategories, { message: `choose one of: ${escalationCategories.join(', ')}` }),
+  urgency: z.enum(escalationUrgencies, { message: `choose one of: ${escalationUrgencies.join(', ')}` }),
+  summary: text('a short summary of the concern', 4000).pipe(z.string().min(1, { message: 'describe the concern' })),
+  facts: optionalText('what was seen or said', 8000),
+  opinion: optionalText('your view and why', 8000),
+  memberRef: optionalText('initials or a pseudonym', 100),
+  actionsTaken: optionalText('what has been done so far', 4000),
+  emergencyServicesContacted: z.boolean({ message: 'must be true or false' }).optional(),
+  personAware: z.boolean({ message: 'must be true or false' }).optional(),
+});
+export type EscalationRequest = z.input<typeof EscalationRequest>;
+export type EscalationRecord = z.output<typeof EscalationRequest>;
+
+export type EscalationStatus = 'open' | 'acknowledged' | 'resolved' | 'unacknowledged_after_all_levels';
+
+export interface Escalation {
+  escalationId: string;
+  /** Short human code for phone calls and alert subjects, e.g. `S-7K3M9Q`. */
+  reference: string;
+  /** Printed in the alert body (never in a URL); needed to acknowledge. */
+  ackCode: string;
+  status: EscalationStatus;
+  /** Index into org.safeguarding.levels of the level currently alerted. */
+  level: number;
+  /** How many times the whole ladder has been walked before this one (0 on the first pass). */
+  round: number;
+  record: EscalationRecord;
+  source: { kind: 'webhook'; webhookId: string } | { kind: 'form'; facilitatorId: string };
+  raisedAt: string;
+  wrongCodeAttempts: number;
+  acknowledgedBy?: { name: string; at: string };
+}
+
+export type TimelineEntry =
+  | { type: 'raised'; at: string; source: 'webhook' | 'form' }
+  | { type: 'notified'; at: string; level: number; round: number; channel: 'email' | 'sms'; contact: string }
+  | {
+      type: 'notification_failed';
+      at: string;
+      level: number;
+      round: number;
+      channel: 'email' | 'sms';
+      contact: string;
+      reason: string;
+    }
+  | { type: 'moved_up'; at: string; level: number; round: number }
+  | { type: 'acknowledged'; at: string; name: string }
+  | { type: 'unacknowledged_after_all_levels'; at: string };
+
+export type EscalationRaised = DomainEvent<'EscalationRaised', { escalationId: string; level: number; round: number }>;
+export type EscalationMovedUp = DomainEvent<'EscalationMovedUp', { escalationId: string; level: number; round: number }>;
+export type EscalationEvent = EscalationRaised | EscalationMovedUp;
+
+/** The event that fans out the alerts for one level: urgency and category as SNS message attributes. */
+export function escalationEvent<T extends EscalationEvent['type']>(
+  deps: { ids: { newId(): string } },
+  type: T,
+  escalation: Pick<Escalation, 'escalationId' | 'level' | 'round' | 'record'>,
+  occurredAt: string,
+): DomainEvent<T, { escalationId: string; level: number; round: number }> {
+  return {
+    id: deps.ids.newId(),
+    type,
+    topic: ESCALATION_TOPIC,
+    occurredAt,
+    attributes: { urgency: escalation.record.urgency, category: escalation.record.category },
+    data: { escalationId: escalation.escalationId, level: escalation.level, round: escalation.round },
+  };
+}
+
+const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A short reference read out over the phone: no 0/O, 1/I/L or U. */
+export function newReference(): string {
+  let out = 'S-';
+  for (let i = 0; i < 6; i++) out += REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)];
+  return out;
+}
+
+/** Six digits: typed from an SMS on a phone. Five wrong tries lock acknowledgement by code. */
+export function newAckCode(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+}
+
+/** How long a `WEBHOOK#<id>` dedupe record is kept: longer than any sender retries (days). */
+export const WEBHOOK_DEDUPE_DAYS = 30;

@@ -1,0 +1,141 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signWebhook } from '../../shared/runtime/standard-webhooks.ts';
+import { launchChromium } from '../support/browser.ts';
+import { linkIn, startTestStack } from '../support/local-stack.ts';
+
+type Stack = Awaited<ReturnType<typeof startTestStack>>;
+
+const SENTINEL = 'SENTINEL-e2e-51d2';
+
+describe('a safeguarding escalation through the local stack and a real browser', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let secret: string;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    browser = await launchChromium();
+    secret = (await stack.call('GET', '/_dev/webhook-secret')).json.secret as string;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const post = (body: string, id: string) => {
+    const ts = Math.floor(Date.now() / 1000);
+    return stack.call('POST', '/webhooks/escalations', body, {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(ts),
+      'webhook-signature': signWebhook(secret, id, ts, body),
+    });
+  };
+  const sms = async () => ((await stack.call('GET', '/_dev/sms')).json as { messages: { to: string; body: string }[] }).messages;
+
+  it('alerts the lead by email and SMS, moves up to the deputy on time, and stops once acknowledged in the browser', async () => {
+    const body = JSON.stringify({
+      facilitatorEmail: 'sam.facilitator@example.org',
+      category: 'suicide_risk',
+      urgency: 'immediate',
+      summary: SENTINEL,
+      facts: SENTINEL,
+      opinion: SENTINEL,
+      memberRef: SENTINEL,
+    });
+    const started = performance.now();
+    const accepted = await post(body, 'msg_e2e_1');
+    expect(accepted.status).toBe(202);
+    const { escalationId } = accepted.json as { escalationId: string };
+    expect((await post(body, 'msg_e2e_1')).json).toEqual({ escalationId }); // a retried delivery
+
+    // webhook 202 → first lead email, as fast as the local pump delivers it
+    const acceptedAt = performance.now();
+    let leadMail: Awaited<ReturnType<Stack['outbox']>>[number] | undefined;
+    while (!leadMail && performance.now() - acceptedAt < 15_000) {
+      leadMail = (await stack.outbox()).find((m) => m.to === 'lead@example.org');
+      if (!leadMail) await new Promise((r) => setTimeout(r, 20));
+    }
+    const latencyMs = Math.round(performance.now() - acceptedAt);
+    console.log(`webhook 202 → first lead email: ${latencyMs} ms (request itself ${Math.round(acceptedAt - started)} ms)`);
+    expect(leadMail).toBeDefined();
+    await stack.drain();
+
+    const mails = await stack.outbox();
+    expect(mails.filter((m) => m.to === 'lead@example.org')).toHaveLength(1);
+    expect((await sms()).filter((m) => m.to === '+447700900123')).toHaveLength(1);
+    const code = /Acknowledgement code: (\d{6})/.exec(leadMail!.text)?.[1];
+    expect(code).toBeDefined();
+    const ackUrl = linkIn(leadMail!.text, `/escalations/${escalationId}/acknowledge`);
+    expect(ackUrl).not.toContain(code);
+    const staffAlerts = mails.filter((m) => m.to !== 'sam.facilitator@example.org');
+    expect(mails.filter((m) => m.to === 'sam.facilitator@example.org').map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^Debrief after safeguarding concern S-/),
+    ]);
+    expect(JSON.stringify(mails)).not.toContain(SENTINEL);
+    for (const leak of [SENTINEL, 'suicide', 'sam.facilitator']) {
+      expect(JSON.stringify(staffAlerts), leak).not.toContain(leak);
+      expect(JSON.stringify(await sms()), leak).not.toContain(leak);
+    }
+
+    // Nobody acknowledges within level 0's 10 minutes (immediate): the deputy is alerted
+    await stack.call('POST', '/_dev/clock', { advanceMinutes: 11 });
+    await stack.drain();
+    expect((await stack.outbox()).filter((m) => m.to === 'deputy@example.org')).toHaveLength(1);
+    expect((await sms()).filter((m) => m.to === '+447700900456')).toHaveLength(1);
+
+    // A link scanner renders the page with JavaScript on: nothing is acknowledged
+    const scanner = await browser.newPage({ javaScriptEnabled: true });
+    await scanner.goto(ackUrl, { waitUntil: 'networkidle' });
+    await scanner.close();
+    await stack.drain();
+    expect((await stack.deps.escalations.get(escalationId))?.status).toBe('open');
+
+    // A wrong code: the form again, with a message, and nothing acknowledged
+    const page = await browser.newPage();
+    await page.goto(ackUrl);
+    await page.getByLabel(/acknowledgement code/i).fill(code === '000000' ? '111111' : '000000');
+    await page.getByLabel(/your name/i).fill('Dee Deputy');
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.textContent('body')).toMatch(/code is not right/i);
+
+    // The right code
+    await page.getByLabel(/acknowledgement code/i).fill(code!);
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await page.waitForLoadState('load');
+    expect(await page.textContent('body')).toMatch(/you have acknowledged/i);
+    await page.close();
+
+    // A second acknowledgement says who acknowledged
+    const again = await browser.newPage();
+    await again.goto(ackUrl);
+    expect(await again.textContent('body')).toMatch(/already acknowledged.*Dee Deputy/is);
+    await again.close();
+
+    // No further alerts on the next clock advances
+    const before = { mail: (await stack.outbox()).length, sms: (await sms()).length };
+    await stack.call('POST', '/_dev/clock', { advanceMinutes: 30 });
+    await stack.drain();
+    expect((await stack.outbox()).length).toBe(before.mail);
+    expect((await sms()).length).toBe(before.sms);
+
+    // The timeline, for a safeguarding lead
+    const lead = (
+      await stack.call('POST', '/_dev/facilitators', { email: 'lead@example.org', displayName: 'Sam', role: 'safeguarding_lead' })
+    ).json as { token: string };
+    const view = await stack.call('GET', `/admin/escalations/${escalationId}`, undefined, {
+      authorization: `Bearer ${lead.token}`,
+    });
+    expect(view.status).toBe(200);
+    expect(view.json).toMatchObject({ status: 'acknowledged', level: 1, round: 0 });
+    const types = (view.json.timeline as { type: string }[]).map((e) => e.type);
+    expect(types[0]).toBe('raised');
+    expect(types).toContain('moved_up');
+    expect(types.at(-1)).toBe('acknowledged');
+    expect(types.filter((t) => t === 'notified')).toHaveLength(4);
+    expect(view.text).not.toContain(SENTINEL);
+  });
+});
