@@ -34,6 +34,46 @@ export const httpRoutes: readonly HttpRoute[] = [
   { method: 'POST', path: '/confirm', entry: 'members/confirm-signup', feature: 'members' },
   { method: 'GET', path: '/manage', entry: 'members/get-manage-page', feature: 'members' },
   { method: 'POST', path: '/manage', entry: 'members/update-membership', feature: 'members' },
+  { method: 'GET', path: '/groups', entry: 'sessions/list-groups', feature: 'members', uses: ['table'] },
+  { method: 'GET', path: '/directory', entry: 'sessions/get-directory-page', feature: 'members', uses: ['table'] },
+  { method: 'GET', path: '/sessions/{sessionId}/book', entry: 'sessions/get-booking-page', feature: 'members' },
+  { method: 'POST', path: '/sessions/{sessionId}/book', entry: 'sessions/update-booking', feature: 'members' },
+  { method: 'POST', path: '/admin/groups', entry: 'admin/create-group', feature: 'facilitators', uses: ['table'] },
+  {
+    method: 'POST',
+    path: '/admin/groups/{groupId}/sessions',
+    entry: 'admin/create-sessions',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'PATCH',
+    path: '/admin/sessions/{sessionId}',
+    entry: 'admin/reschedule-session',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/sessions/{sessionId}/cancel',
+    entry: 'admin/cancel-session',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'GET',
+    path: '/admin/sessions/{sessionId}/roster',
+    entry: 'admin/get-roster',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'PUT',
+    path: '/admin/sessions/{sessionId}/attendance',
+    entry: 'admin/record-attendance',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */
@@ -58,6 +98,24 @@ export const topicConsumers: readonly TopicConsumer[] = [
     name: 'member-mail',
     topic: 'member-notifications',
     entry: 'members/send-member-email',
+    uses: ['table', 'tokens', 'mail', 'publicUrl'],
+  },
+  {
+    name: 'session-mail',
+    topic: 'member-notifications',
+    entry: 'sessions/send-session-email',
+    filterPolicy: {
+      eventType: [
+        'SessionsScheduled',
+        'SessionBooked',
+        'SessionWaitlisted',
+        'BookingCancelled',
+        'SessionRescheduled',
+        'SessionCancelled',
+        'MemberConfirmed',
+        'MemberErased',
+      ],
+    },
     uses: ['table', 'tokens', 'mail', 'publicUrl'],
   },
 ];

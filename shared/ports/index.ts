@@ -8,10 +8,12 @@ import type { OrgConfig } from '../domain/org/org-config.ts';
 import type { DeliveryLog } from './deliveries.ts';
 import type { FacilitatorRepository } from './facilitators.ts';
 import type { MemberRepository } from './members.ts';
+import type { SessionRepository } from './sessions.ts';
 
 export type { DeliveryLog } from './deliveries.ts';
 export type { FacilitatorRepository } from './facilitators.ts';
 export type { MemberRepository } from './members.ts';
+export type { BookOutcome, SessionRepository } from './sessions.ts';
 
 export interface Clock {
   now(): Date;
@@ -102,6 +104,7 @@ export interface Deps {
   links: Links;
   members: MemberRepository;
   facilitators: FacilitatorRepository;
+  sessions: SessionRepository;
   deliveries: DeliveryLog;
   mail: Mailer;
   sms: SmsSender;

@@ -5,6 +5,7 @@ import type { TableRef } from '../../shared/adapters/aws/dynamo/document-client.
 import { createDynamoFacilitatorRepository } from '../../shared/adapters/aws/dynamo/facilitator-repository.ts';
 import { createDynamoHeartbeatStore } from '../../shared/adapters/aws/dynamo/heartbeat-store.ts';
 import { createDynamoMemberRepository } from '../../shared/adapters/aws/dynamo/member-repository.ts';
+import { createDynamoSessionRepository } from '../../shared/adapters/aws/dynamo/session-repository.ts';
 import { createHmacTokenCodec } from '../../shared/adapters/hmac-token-codec.ts';
 import { createUlids } from '../../shared/adapters/ids.ts';
 import { createDeliveryLinks } from '../../shared/adapters/links.ts';
@@ -119,6 +120,7 @@ export async function testDeps(options: { org?: OrgConfig; table?: TableRef; clo
     links: createDeliveryLinks(TEST_BASE_URL),
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
+    sessions: createDynamoSessionRepository(table),
     deliveries: createDynamoDeliveryLog(table, clock),
     heartbeats: createDynamoHeartbeatStore(table),
     mail: recordingMailer(),

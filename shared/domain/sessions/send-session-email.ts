@@ -1,0 +1,129 @@
+import * as z from 'zod';
+import type { Deps, EmailMessage } from '../../ports/index.ts';
+import { bookingLink } from './book-session.ts';
+import {
+  bookingCancelledEmail,
+  bookingConfirmedEmail,
+  sessionChangedEmail,
+  sessionsAnnouncedEmail,
+  waitlistedEmail,
+} from './session-emails.ts';
+
+/** The part of an event the session-mail consumer reads (the queue body is the whole DomainEvent). */
+export const SessionMailEvent = z.object({
+  id: z.string().min(1).max(128),
+  type: z.string().min(1).max(128),
+  data: z.looseObject({
+    memberId: z.string().min(1).max(128).optional(),
+    sessionId: z.string().min(1).max(128).optional(),
+    groupId: z.string().min(1).max(128).optional(),
+    sessionIds: z.array(z.string().max(128)).max(99).optional(),
+    memberIds: z.array(z.string().max(128)).max(1000).optional(),
+  }),
+});
+export type SessionMailEvent = z.infer<typeof SessionMailEvent>;
+
+export function parseSessionMailEvent(body: string): SessionMailEvent {
+  return SessionMailEvent.parse(JSON.parse(body));
+}
+
+type SessionMailDeps = Pick<Deps, 'org' | 'members' | 'sessions' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock'>;
+
+/** Sends one email at most once per event and member (claim, send, complete; release on failure). */
+async function sendOnce(
+  deps: SessionMailDeps,
+  eventId: string,
+  memberId: string,
+  build: (to: string, name: string) => Promise<EmailMessage | undefined>,
+) {
+  const member = await deps.members.get(memberId);
+  if (!member?.email || member.status !== 'active') return;
+  const message = await build(member.email, member.displayName ?? '');
+  if (!message) return;
+  const key = `${eventId}#email#${memberId}`;
+  if (!(await deps.deliveries.begin(key))) return;
+  let sent: { messageId: string };
+  try {
+    sent = await deps.mail.send(message);
+  } catch (error) {
+    await deps.deliveries.release(key);
+    throw error;
+  }
+  await deps.deliveries.complete(key, sent.messageId);
+}
+
+/**
+ * The `session-mail` consumer (topic `member-notifications`, filtered to sessions events,
+ * `MemberConfirmed` (joins the group signed up from) and `MemberErased`). Loads current state (events carry ids only) and skips what became stale: a
+ * confirmation for a place since cancelled is not sent. `MemberErased` deletes the member's
+ * bookings (freeing their places), so no booking outlives the person's data.
+ */
+export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMailEvent): Promise<void> {
+  const { data } = event;
+  if (event.type === 'MemberErased' && data.memberId) {
+    await deps.sessions.eraseMemberBookings(data.memberId);
+    return;
+  }
+  if (event.type === 'MemberConfirmed' && data.memberId) {
+    // A member who signed up from a group joins it once confirmed (closed groups: not yet supported).
+    const member = await deps.members.get(data.memberId);
+    const group = member?.status === 'active' && member.groupId ? await deps.sessions.getGroup(member.groupId) : undefined;
+    if (member && group && group.access === 'open')
+      await deps.sessions.addGroupMember(group.groupId, member.memberId, deps.clock.now().toISOString());
+    return;
+  }
+  if (event.type === 'SessionsScheduled' && data.groupId && data.sessionIds) {
+    const group = await deps.sessions.getGroup(data.groupId);
+    if (!group) return;
+    const sessions = (await Promise.all(data.sessionIds.map((id) => deps.sessions.getSession(id)))).filter(
+      (s): s is NonNullable<typeof s> => s !== undefined && s.status === 'scheduled',
+    );
+    if (sessions.length === 0) return;
+    for (const memberId of await deps.sessions.listGroupMembers(group.groupId)) {
+      await sendOnce(deps, event.id, memberId, async (to, name) => {
+        const member = await deps.members.get(memberId);
+        if (member?.emailOptOut) return undefined; // an announcement is not mail they asked for
+        const links = await Promise.all(
+          sessions.map(async (session) => ({
+            session,
+            url: await bookingLink(deps, memberId, group.groupId, session.sessionId),
+          })),
+        );
+        return sessionsAnnouncedEmail(deps.org, to, name, group, links);
+      });
+    }
+    return;
+  }
+  if (!data.sessionId) return;
+  const session = await deps.sessions.getSession(data.sessionId);
+  const group = session && (await deps.sessions.getGroup(session.groupId));
+  if (!session || !group) return;
+
+  if (
+    (event.type === 'SessionBooked' || event.type === 'SessionWaitlisted' || event.type === 'BookingCancelled') &&
+    data.memberId
+  ) {
+    const memberId = data.memberId;
+    const booking = await deps.sessions.getBooking(session.sessionId, memberId);
+    const expected = event.type === 'SessionBooked' ? 'booked' : event.type === 'SessionWaitlisted' ? 'waitlisted' : 'cancelled';
+    if (booking?.status !== expected) return; // stale: the place changed since
+    await sendOnce(deps, event.id, memberId, async (to, name) => {
+      if (expected === 'cancelled') return bookingCancelledEmail(deps.org, to, name, group, session);
+      const url = await bookingLink(deps, memberId, group.groupId, session.sessionId);
+      return expected === 'booked'
+        ? bookingConfirmedEmail(deps.org, to, name, group, session, url)
+        : waitlistedEmail(deps.org, to, name, group, session, url);
+    });
+    return;
+  }
+  if ((event.type === 'SessionRescheduled' || event.type === 'SessionCancelled') && data.memberIds) {
+    const change = event.type === 'SessionCancelled' ? 'cancelled' : 'rescheduled';
+    for (const memberId of data.memberIds) {
+      const booking = await deps.sessions.getBooking(session.sessionId, memberId);
+      if (!booking || booking.status === 'cancelled') continue;
+      await sendOnce(deps, event.id, memberId, async (to, name) =>
+        sessionChangedEmail(deps.org, to, name, group, session, change, booking.status === 'booked'),
+      );
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { DomainEvent } from '../domain/events.ts';
+import type { Booking, Group, Session } from '../domain/sessions/model.ts';
+
+/** The result of asking for a place: booked, on the waitlist, or the member already had one. */
+export type BookOutcome =
+  | { outcome: 'booked' | 'waitlisted'; booking: Booking }
+  | { outcome: 'already'; booking: Booking }
+  | { outcome: 'session-closed' };
+
+/**
+ * Groups, their sessions and bookings. Capacity is a counter on the session changed only in a
+ * transaction with the booking item (`bookedCount < capacity`), so places are never oversold.
+ */
+export interface SessionRepository {
+  createGroup(group: Group): Promise<void>;
+  getGroup(groupId: string): Promise<Group | undefined>;
+  listGroups(): Promise<Group[]>;
+  /** Writes the sessions and the event in one transaction (at most 99 sessions). */
+  createSessions(sessions: Session[], event: DomainEvent): Promise<void>;
+  getSession(sessionId: string): Promise<Session | undefined>;
+  /** Sessions of a group starting at or after `from` (ISO), soonest first. */
+  listSessions(groupId: string, from: string): Promise<Session[]>;
+  getBooking(sessionId: string, memberId: string): Promise<Booking | undefined>;
+  listBookings(sessionId: string): Promise<Booking[]>;
+  /** Books a place if one is left, else adds the member to the waitlist; the event as per outcome. */
+  book(
+    sessionId: string,
+    memberId: string,
+    at: string,
+    position: string,
+    events: { booked: DomainEvent; waitlisted: DomainEvent },
+  ): Promise<BookOutcome>;
+  /** booked/waitlisted → cancelled (a booked place is freed); `not-booked` when there was nothing to cancel. */
+  cancelBooking(sessionId: string, memberId: string, at: string, event: DomainEvent): Promise<'cancelled' | 'not-booked'>;
+  /** Moves a scheduled session, raising its sequence; `gone` when it is cancelled or unknown. */
+  reschedule(
+    sessionId: string,
+    times: Pick<Session, 'startsAt' | 'endsAt' | 'roomBookedUntil' | 'durationMinutes'>,
+    event: DomainEvent,
+  ): Promise<'rescheduled' | 'gone'>;
+  cancelSession(sessionId: string, at: string, event: DomainEvent): Promise<'cancelled' | 'already'>;
+  recordAttendance(sessionId: string, present: string[]): Promise<void>;
+  /** The sessions a member has a booking item on (for erasure). */
+  listMemberBookings(memberId: string): Promise<Booking[]>;
+  /** Records that an active member belongs to a group (idempotent); announcements go to these. */
+  addGroupMember(groupId: string, memberId: string, at: string): Promise<void>;
+  listGroupMembers(groupId: string): Promise<string[]>;
+  /** Deletes a member's booking items (freeing booked places) and group memberships; returns how many bookings. */
+  eraseMemberBookings(memberId: string): Promise<number>;
+}
