@@ -47,6 +47,8 @@ describe('admin API', () => {
     const h = createGroup(deps);
     expect((await call(h, 'POST', '/admin/groups', { body: groupRequest() })).status).toBe(401);
     expect((await call(h, 'POST', '/admin/groups', { token: 'kith_nope', body: groupRequest() })).status).toBe(401);
+    // Authentication comes before the body: a stranger learns nothing from validation messages
+    expect((await call(h, 'POST', '/admin/groups', { body: { name: '' } })).status).toBe(401);
     const { facilitator: f, token } = await facilitator(deps);
     await deps.facilitators.revoke(f.facilitatorId, deps.clock.now().toISOString());
     const revoked = await call(h, 'POST', '/admin/groups', { token, body: groupRequest() });
