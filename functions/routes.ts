@@ -113,10 +113,11 @@ export const topicConsumers: readonly TopicConsumer[] = [
         'SessionRescheduled',
         'SessionCancelled',
         'MemberConfirmed',
+        'WaitlistOffered',
         'MemberErased',
       ],
     },
-    uses: ['table', 'tokens', 'mail', 'publicUrl'],
+    uses: ['table', 'tokens', 'mail', 'scheduler', 'publicUrl'],
   },
 ];
 

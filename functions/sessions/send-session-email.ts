@@ -8,7 +8,7 @@ import { sqsHandler } from '../../shared/runtime/batch.ts';
  * waitlist notices, announcements, reschedule/cancel notices; `MemberErased` erases bookings.
  */
 export const makeHandler = (
-  deps: Pick<Deps, 'org' | 'members' | 'sessions' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock'>,
+  deps: Pick<Deps, 'org' | 'members' | 'sessions' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock' | 'scheduler' | 'ids'>,
 ) =>
   sqsHandler('session-mail', async (body) => {
     await sendSessionEmail(deps, parseSessionMailEvent(body));

@@ -30,7 +30,17 @@ export interface SessionRepository {
     position: string,
     events: { booked: DomainEvent; waitlisted: DomainEvent },
   ): Promise<BookOutcome>;
-  /** booked/waitlisted → cancelled (a booked place is freed); `not-booked` when there was nothing to cancel. */
+  /**
+   * Offers a free place (if any, and if anyone waits) to the first waitlisted member: their booking
+   * becomes `offered` until `offerExpiresAt` and the place is held (counted as booked). Returns the
+   * member offered, or undefined when there was no free place or nobody waiting.
+   */
+  offerNext(sessionId: string, offerExpiresAt: string, event: (memberId: string) => DomainEvent): Promise<string | undefined>;
+  /** offered → booked while the offer is open (`at` before `offerExpiresAt`). */
+  claimOffer(sessionId: string, memberId: string, at: string, event: DomainEvent): Promise<'claimed' | 'not-offered'>;
+  /** offered → cancelled once the offer has expired at `at`, freeing the held place. */
+  expireOffer(sessionId: string, memberId: string, at: string): Promise<'expired' | 'not-offered'>;
+  /** booked/waitlisted/offered → cancelled (a booked place is freed); `not-booked` when there was nothing to cancel. */
   cancelBooking(sessionId: string, memberId: string, at: string, event: DomainEvent): Promise<'cancelled' | 'not-booked'>;
   /** Moves a scheduled session, raising its sequence; `gone` when it is cancelled or unknown. */
   reschedule(
@@ -45,6 +55,6 @@ export interface SessionRepository {
   /** Records that an active member belongs to a group (idempotent); announcements go to these. */
   addGroupMember(groupId: string, memberId: string, at: string): Promise<void>;
   listGroupMembers(groupId: string): Promise<string[]>;
-  /** Deletes a member's booking items (freeing booked places) and group memberships; returns how many bookings. */
-  eraseMemberBookings(memberId: string): Promise<number>;
+  /** Deletes a member's booking items (freeing held places) and group memberships; returns the sessions whose places freed. */
+  eraseMemberBookings(memberId: string): Promise<string[]>;
 }

@@ -40,7 +40,7 @@ describe('local timers: scheduler, application clock and timer worker', () => {
     timerQueue = createLocalQueue('timers', join(dir, 'timers-queue.json'), { backoffMs: () => 1 });
     delivered = [];
     // The real timer worker, watched: every body it receives is recorded
-    const worker = makeTimerWorker({ heartbeats, clock });
+    const worker = makeTimerWorker({ heartbeats, clock } as unknown as Parameters<typeof makeTimerWorker>[0]);
     pump = createPump({
       stream: { poll: async () => ({ records: 0 }) },
       scheduler,

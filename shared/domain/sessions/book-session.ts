@@ -6,7 +6,7 @@ import { BOOKING_TOKEN_PURPOSE, type Booking, type Group, SESSIONS_TOPIC, type S
 
 export const BookingAction = z.object({
   token: z.string({ message: 'the link is incomplete' }).min(1, { message: 'the link is incomplete' }).max(2048),
-  action: z.enum(['book', 'cancel'], { message: 'choose Book a place or Cancel my place' }),
+  action: z.enum(['book', 'cancel', 'claim'], { message: 'choose Book a place, Claim my place or Cancel my place' }),
 });
 export type BookingAction = z.infer<typeof BookingAction>;
 
@@ -59,7 +59,15 @@ export async function viewBooking(
   return { member, group, session, ...(booking ? { booking } : {}), canBook: !reason, ...(reason ? { reason } : {}) };
 }
 
-export type BookingResult = 'booked' | 'waitlisted' | 'already' | 'cancelled' | 'not-booked' | 'unavailable';
+export type BookingResult =
+  | 'booked'
+  | 'waitlisted'
+  | 'already'
+  | 'cancelled'
+  | 'not-booked'
+  | 'unavailable'
+  | 'claimed'
+  | 'offer-closed';
 
 /** The page's buttons: "Book a place" (a place, or the waitlist when full) and "Cancel my place". */
 export async function updateBooking(
@@ -88,6 +96,9 @@ export async function updateBooking(
       });
       result = outcome.outcome === 'session-closed' ? 'unavailable' : outcome.outcome;
     }
+  } else if (input.action === 'claim') {
+    const claimed = await deps.sessions.claimOffer(sessionId, memberId, at, event('SessionBooked'));
+    result = claimed === 'claimed' ? 'claimed' : view.booking?.status === 'booked' ? 'already' : 'offer-closed';
   } else {
     result = await deps.sessions.cancelBooking(sessionId, memberId, at, event('BookingCancelled'));
   }

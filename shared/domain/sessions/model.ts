@@ -40,6 +40,8 @@ export interface Session {
   capacity: number;
   /** Booked places, held by conditional writes (`bookedCount < capacity`). */
   bookedCount: number;
+  /** Members on the waitlist; while any wait, a freed place goes to them first (first come first served). */
+  waitlistCount?: number;
   /** Rises on every change that members are told about (reschedule, cancel). */
   sequence: number;
   createdAt: string;
@@ -48,7 +50,8 @@ export interface Session {
   attendance?: string[];
 }
 
-export type BookingStatus = 'booked' | 'waitlisted' | 'cancelled';
+/** `offered`: a freed place held for a waitlisted member until `offerExpiresAt`. */
+export type BookingStatus = 'booked' | 'waitlisted' | 'offered' | 'cancelled';
 
 export interface Booking {
   sessionId: string;
@@ -58,6 +61,8 @@ export interface Booking {
   requestedAt: string;
   /** Sortable position among the waitlisted (`<requestedAt>#<ulid>`); set while waitlisted. */
   waitlistPosition?: string;
+  /** While `offered`: the member may claim the held place until this time (ISO). */
+  offerExpiresAt?: string;
   bookedAt?: string;
   cancelledAt?: string;
 }
@@ -149,6 +154,7 @@ export type SessionEvent =
   | DomainEvent<'SessionBooked', { sessionId: string; memberId: string }>
   | DomainEvent<'SessionWaitlisted', { sessionId: string; memberId: string }>
   | DomainEvent<'BookingCancelled', { sessionId: string; memberId: string }>
+  | DomainEvent<'WaitlistOffered', { sessionId: string; memberId: string; offerExpiresAt: string }>
   | DomainEvent<'SessionRescheduled', { sessionId: string; memberIds: string[] }>
   | DomainEvent<'SessionCancelled', { sessionId: string; memberIds: string[] }>;
 
@@ -159,6 +165,7 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
   'SessionBooked',
   'SessionWaitlisted',
   'BookingCancelled',
+  'WaitlistOffered',
   'SessionRescheduled',
   'SessionCancelled',
 ];

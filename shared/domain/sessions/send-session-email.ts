@@ -1,13 +1,16 @@
 import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
 import { bookingLink } from './book-session.ts';
+import { cancelReminders, scheduleReminders } from './reminders.ts';
 import {
   bookingCancelledEmail,
   bookingConfirmedEmail,
   sessionChangedEmail,
   sessionsAnnouncedEmail,
   waitlistedEmail,
+  waitlistOfferEmail,
 } from './session-emails.ts';
+import { OFFER_EXPIRY_KIND, offerFreedPlaces, offerTimerName } from './waitlist.ts';
 
 /** The part of an event the session-mail consumer reads (the queue body is the whole DomainEvent). */
 export const SessionMailEvent = z.object({
@@ -19,6 +22,7 @@ export const SessionMailEvent = z.object({
     groupId: z.string().min(1).max(128).optional(),
     sessionIds: z.array(z.string().max(128)).max(99).optional(),
     memberIds: z.array(z.string().max(128)).max(1000).optional(),
+    offerExpiresAt: z.iso.datetime({ offset: true }).optional(),
   }),
 });
 export type SessionMailEvent = z.infer<typeof SessionMailEvent>;
@@ -27,7 +31,10 @@ export function parseSessionMailEvent(body: string): SessionMailEvent {
   return SessionMailEvent.parse(JSON.parse(body));
 }
 
-type SessionMailDeps = Pick<Deps, 'org' | 'members' | 'sessions' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock'>;
+type SessionMailDeps = Pick<
+  Deps,
+  'org' | 'members' | 'sessions' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock' | 'scheduler' | 'ids'
+>;
 
 /** Sends one email at most once per event and member (claim, send, complete; release on failure). */
 async function sendOnce(
@@ -61,7 +68,11 @@ async function sendOnce(
 export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMailEvent): Promise<void> {
   const { data } = event;
   if (event.type === 'MemberErased' && data.memberId) {
-    await deps.sessions.eraseMemberBookings(data.memberId);
+    const freed = await deps.sessions.eraseMemberBookings(data.memberId);
+    for (const sessionId of freed) {
+      await cancelReminders(deps, sessionId, data.memberId);
+      await offerFreedPlaces(deps, sessionId);
+    }
     return;
   }
   if (event.type === 'MemberConfirmed' && data.memberId) {
@@ -106,7 +117,13 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
     const memberId = data.memberId;
     const booking = await deps.sessions.getBooking(session.sessionId, memberId);
     const expected = event.type === 'SessionBooked' ? 'booked' : event.type === 'SessionWaitlisted' ? 'waitlisted' : 'cancelled';
+    if (expected === 'cancelled') {
+      // Whatever else happens, a cancelled place gets no reminders, and a freed place goes to the waitlist.
+      await cancelReminders(deps, session.sessionId, memberId);
+      await offerFreedPlaces(deps, session.sessionId);
+    }
     if (booking?.status !== expected) return; // stale: the place changed since
+    if (expected === 'booked' && session.status === 'scheduled') await scheduleReminders(deps, session, memberId);
     await sendOnce(deps, event.id, memberId, async (to, name) => {
       if (expected === 'cancelled') return bookingCancelledEmail(deps.org, to, name, group, session);
       const url = await bookingLink(deps, memberId, group.groupId, session.sessionId);
@@ -116,11 +133,36 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
     });
     return;
   }
+  if (event.type === 'WaitlistOffered' && data.memberId && data.offerExpiresAt) {
+    const memberId = data.memberId;
+    const booking = await deps.sessions.getBooking(session.sessionId, memberId);
+    if (booking?.status !== 'offered' || booking.offerExpiresAt !== data.offerExpiresAt) return;
+    // The expiry timer first: an offer must never hold a place for ever.
+    await deps.scheduler.schedule({
+      name: offerTimerName(session.sessionId, memberId),
+      at: new Date(data.offerExpiresAt),
+      payload: { kind: OFFER_EXPIRY_KIND, sessionId: session.sessionId, memberId },
+    });
+    await sendOnce(deps, event.id, memberId, async (to, name) =>
+      waitlistOfferEmail(
+        deps.org,
+        to,
+        name,
+        group,
+        session,
+        data.offerExpiresAt ?? '',
+        await bookingLink(deps, memberId, group.groupId, session.sessionId),
+      ),
+    );
+    return;
+  }
   if ((event.type === 'SessionRescheduled' || event.type === 'SessionCancelled') && data.memberIds) {
     const change = event.type === 'SessionCancelled' ? 'cancelled' : 'rescheduled';
     for (const memberId of data.memberIds) {
       const booking = await deps.sessions.getBooking(session.sessionId, memberId);
       if (!booking || booking.status === 'cancelled') continue;
+      if (change === 'cancelled') await cancelReminders(deps, session.sessionId, memberId);
+      else if (booking.status === 'booked' && session.status === 'scheduled') await scheduleReminders(deps, session, memberId);
       await sendOnce(deps, event.id, memberId, async (to, name) =>
         sessionChangedEmail(deps.org, to, name, group, session, change, booking.status === 'booked'),
       );

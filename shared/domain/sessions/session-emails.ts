@@ -129,6 +129,72 @@ export function sessionsAnnouncedEmail(
   );
 }
 
+export function waitlistOfferEmail(
+  org: OrgConfig,
+  to: string,
+  name: string,
+  group: Group,
+  session: Session,
+  offerExpiresAt: string,
+  pageUrl: string,
+) {
+  const lines = details(session, group, false);
+  const until = formatForPeople(new Date(offerExpiresAt), group.timezone);
+  return message(
+    org,
+    to,
+    `A place is free: ${group.name}`,
+    [
+      `Hello ${name},`,
+      '',
+      `A place has come free and we are holding it for you until ${until}.`,
+      '',
+      ...lines,
+      '',
+      'To claim it (or let it go to the next person), open:',
+      pageUrl,
+    ],
+    html`<h1>A place is free for you</h1><p>Hello ${name},</p><p>We are holding a place for you until ${until}.</p>${list(lines)}
+<p><a href="${pageUrl}">Claim my place in ${group.name}</a></p>`,
+  );
+}
+
+export function reminderEmail(
+  org: OrgConfig,
+  to: string,
+  name: string,
+  group: Group,
+  session: Session,
+  minutes: number,
+  pageUrl: string,
+  manageUrl: string,
+) {
+  const lines = details(session, group, true);
+  const soon = minutes >= 120 ? `in ${Math.round(minutes / 60)} hours` : minutes >= 60 ? 'in an hour' : `in ${minutes} minutes`;
+  const email = message(
+    org,
+    to,
+    `Reminder: ${group.name} ${soon}`,
+    [
+      `Hello ${name},`,
+      '',
+      `A reminder: your session starts ${soon}.`,
+      '',
+      ...lines,
+      '',
+      'If you cannot come, cancel your place:',
+      pageUrl,
+      '',
+      'Email preferences:',
+      manageUrl,
+    ],
+    html`<h1>Your session starts ${soon}</h1><p>Hello ${name},</p>${list(lines)}
+<p><a href="${pageUrl}">Cancel my place in ${group.name}</a> if you cannot come.</p>
+<p><a href="${manageUrl}">Email preferences</a></p>`,
+  );
+  return { ...email, headers: { 'List-Unsubscribe': `<${manageUrl}>` } };
+}
+
 function list(lines: string[]): SafeHtml {
   return html`<ul>${lines.map((l) => html`<li>${l}</li>`)}</ul>`;
 }

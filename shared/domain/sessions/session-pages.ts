@@ -26,6 +26,8 @@ const resultMessages: Record<BookingResult, string> = {
   cancelled: 'Your place is cancelled. Thank you for letting us know: someone else can have it.',
   'not-booked': 'You did not have a place to cancel.',
   unavailable: 'This session cannot be booked now.',
+  claimed: 'The place is yours. We have emailed you the details.',
+  'offer-closed': 'Sorry: the time to claim this place has passed, so it went to the next person waiting.',
 };
 
 /** The booking link's page: the session, its content note, places left, and one button. */
@@ -39,7 +41,7 @@ export function bookingPage(org: OrgConfig, view: BookingView, token: string, re
         : view.reason === 'started'
           ? 'This session has started or is over.'
           : '';
-  const form = (action: 'book' | 'cancel', label: string, cls = '') => html`<form method="post" action="book">
+  const form = (action: 'book' | 'cancel' | 'claim', label: string, cls = '') => html`<form method="post" action="book">
 <input type="hidden" name="token" value="${token}">
 <input type="hidden" name="action" value="${action}">
 <button type="submit"${cls ? html` class="${cls}"` : ''}>${label}</button>
@@ -47,11 +49,14 @@ export function bookingPage(org: OrgConfig, view: BookingView, token: string, re
   const actions =
     status === 'booked'
       ? html`<p>You have a place.</p>${view.reason === 'started' ? '' : form('cancel', 'Cancel my place', 'secondary')}`
-      : status === 'waitlisted'
-        ? html`<p>You are on the waitlist.</p>${form('cancel', 'Leave the waitlist', 'secondary')}`
-        : view.canBook
-          ? form('book', placesLeft(view.session) > 0 ? 'Book a place' : 'Join the waitlist')
-          : html`<p>${reasonText}</p>`;
+      : status === 'offered'
+        ? html`<p>A place is held for you until ${formatForPeople(new Date(view.booking?.offerExpiresAt ?? view.session.startsAt), view.group.timezone)}.</p>
+${form('claim', 'Claim my place')}${form('cancel', 'Let the place go', 'secondary')}`
+        : status === 'waitlisted'
+          ? html`<p>You are on the waitlist.</p>${form('cancel', 'Leave the waitlist', 'secondary')}`
+          : view.canBook
+            ? form('book', placesLeft(view.session) > 0 ? 'Book a place' : 'Join the waitlist')
+            : html`<p>${reasonText}</p>`;
   return renderPage({
     title: 'Book a place',
     orgName: org.name,

@@ -1,4 +1,6 @@
 import type { Deps } from '../../ports/index.ts';
+import { SESSION_REMINDER_KIND, sendSessionReminder } from '../sessions/reminders.ts';
+import { expireWaitlistOffer, OFFER_EXPIRY_KIND } from '../sessions/waitlist.ts';
 import { HEARTBEAT_KIND, recordHeartbeat } from './heartbeat.ts';
 import { type TimerMessage, UnknownTimerKindError } from './timer-message.ts';
 
@@ -6,7 +8,10 @@ import { type TimerMessage, UnknownTimerKindError } from './timer-message.ts';
  * Everything a timer kind may touch. A feature that adds a kind adds the keys its handler needs;
  * the compiler then checks that the timer worker is given them.
  */
-export type TimerDeps = Pick<Deps, 'heartbeats' | 'clock'>;
+export type TimerDeps = Pick<
+  Deps,
+  'heartbeats' | 'clock' | 'org' | 'sessions' | 'members' | 'ids' | 'mail' | 'deliveries' | 'tokens' | 'links'
+>;
 
 /** Handles one fired timer. Must tolerate duplicate and late delivery (timers are at-least-once). */
 export type TimerKindHandler = (deps: TimerDeps, timer: TimerMessage) => Promise<void>;
@@ -14,6 +19,10 @@ export type TimerKindHandler = (deps: TimerDeps, timer: TimerMessage) => Promise
 /** Every timer kind and its handler. Features register their kinds here. */
 export const timerKinds: Readonly<Record<string, TimerKindHandler>> = {
   [HEARTBEAT_KIND]: recordHeartbeat,
+  [OFFER_EXPIRY_KIND]: expireWaitlistOffer,
+  [SESSION_REMINDER_KIND]: async (deps, timer) => {
+    await sendSessionReminder(deps, timer);
+  },
 };
 
 /** Runs the handler of the timer's kind; an unknown kind throws, so the message ends in the DLQ. */

@@ -48,6 +48,18 @@ describe('booking a place', () => {
     expect((await updateBooking(deps, session.sessionId, { token: ta, action: 'cancel' })).result).toBe('cancelled');
     expect((await deps.sessions.getSession(session.sessionId))?.bookedCount).toBe(0);
     expect((await updateBooking(deps, session.sessionId, { token: ta, action: 'cancel' })).result).toBe('not-booked');
+    // The freed place belongs to those already waiting: asking again joins the waitlist behind b
+    expect((await updateBooking(deps, session.sessionId, { token: ta, action: 'book' })).result).toBe('waitlisted');
+    expect((await deps.sessions.getSession(session.sessionId))?.waitlistCount).toBe(2);
+  });
+
+  it('books a freed place directly when nobody waits', async () => {
+    const deps = await testDeps();
+    const { group, session } = await groupWithSession(deps, { capacity: 1 });
+    const a = await activeMember(deps, 'a');
+    const ta = await tokenFor(deps, a.memberId, group.groupId, session.sessionId);
+    await updateBooking(deps, session.sessionId, { token: ta, action: 'book' });
+    await updateBooking(deps, session.sessionId, { token: ta, action: 'cancel' });
     expect((await updateBooking(deps, session.sessionId, { token: ta, action: 'book' })).result).toBe('booked');
   });
 

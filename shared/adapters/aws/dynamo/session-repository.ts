@@ -85,6 +85,24 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
     ...booking,
   });
 
+  /** The counter change when a booking of this status goes away: a held place or a waitlist place. */
+  const release = (sessionId: string, status: Booking['status']): TransactItem[] => {
+    const counter =
+      status === 'booked' || status === 'offered' ? 'bookedCount' : status === 'waitlisted' ? 'waitlistCount' : undefined;
+    if (!counter) return [];
+    return [
+      {
+        Update: {
+          TableName: tableName,
+          Key: sessionKey(sessionId),
+          UpdateExpression: `SET ${counter} = ${counter} - :one`,
+          ConditionExpression: `${counter} > :zero`,
+          ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+        },
+      },
+    ];
+  };
+
   // A member may ask again after cancelling; never overwrite a live booking or waitlist place.
   const bookingFree = {
     ConditionExpression: 'attribute_not_exists(pk) OR #s = :cancelled',
@@ -176,9 +194,11 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
               TableName: tableName,
               Key: sessionKey(sessionId),
               UpdateExpression: 'SET bookedCount = bookedCount + :one',
-              ConditionExpression: '#s = :scheduled AND bookedCount < #cap',
+              // A freed place goes to those already waiting (they get an offer), not to a newcomer.
+              ConditionExpression:
+                '#s = :scheduled AND bookedCount < #cap AND (attribute_not_exists(waitlistCount) OR waitlistCount = :zero)',
               ExpressionAttributeNames: { '#s': 'status', '#cap': 'capacity' },
-              ExpressionAttributeValues: { ':one': 1, ':scheduled': 'scheduled' },
+              ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':scheduled': 'scheduled' },
             },
           },
           { Put: { TableName: tableName, Item: bookingItem(booked), ...bookingFree } },
@@ -192,12 +212,13 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
         const waitlisted: Booking = { sessionId, memberId, status: 'waitlisted', requestedAt: at, waitlistPosition: position };
         const queued = await transact([
           {
-            ConditionCheck: {
+            Update: {
               TableName: tableName,
               Key: sessionKey(sessionId),
-              ConditionExpression: '#s = :scheduled AND bookedCount >= #cap',
+              UpdateExpression: 'SET waitlistCount = if_not_exists(waitlistCount, :zero) + :one',
+              ConditionExpression: '#s = :scheduled AND (bookedCount >= #cap OR waitlistCount > :zero)',
               ExpressionAttributeNames: { '#s': 'status', '#cap': 'capacity' },
-              ExpressionAttributeValues: { ':scheduled': 'scheduled' },
+              ExpressionAttributeValues: { ':scheduled': 'scheduled', ':zero': 0, ':one': 1 },
             },
           },
           { Put: { TableName: tableName, Item: bookingItem(waitlisted), ...bookingFree } },
@@ -234,25 +255,95 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
               ExpressionAttributeValues: { ':was': current.status },
             },
           },
-          ...(current.status === 'booked'
-            ? [
-                {
-                  Update: {
-                    TableName: tableName,
-                    Key: sessionKey(sessionId),
-                    UpdateExpression: 'SET bookedCount = bookedCount - :one',
-                    ConditionExpression: 'bookedCount > :zero',
-                    ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-                  },
-                } satisfies TransactItem,
-              ]
-            : []),
+          ...release(sessionId, current.status),
           outboxPut(tableName, event),
         ]);
         if (result === true) return 'cancelled';
         if (result !== 0) throw new Error(`Booking cancel failed a condition on item ${result}`);
       }
       throw new UnavailableError('The session is busy. Please try again.');
+    },
+
+    async offerNext(sessionId, offerExpiresAt, event) {
+      for (let round = 0; round < 10; round++) {
+        const session = await get<Session>(sessionKey(sessionId));
+        if (session?.status !== 'scheduled' || session.bookedCount >= session.capacity || !session.waitlistCount)
+          return undefined;
+        // The index is eventually consistent: the booking's own condition below is the truth.
+        const out = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'gsi2',
+            KeyConditionExpression: 'gsi2pk = :p',
+            ExpressionAttributeValues: { ':p': `SESSION#${sessionId}#WAITLIST` },
+            Limit: 1,
+          }),
+        );
+        const next = out.Items?.[0];
+        if (!next) return undefined;
+        const memberId = next.memberId as string;
+        const result = await transact([
+          {
+            Update: {
+              TableName: tableName,
+              Key: sessionKey(sessionId),
+              UpdateExpression: 'SET bookedCount = bookedCount + :one, waitlistCount = waitlistCount - :one',
+              ConditionExpression: '#s = :scheduled AND bookedCount < #cap AND waitlistCount > :zero',
+              ExpressionAttributeNames: { '#s': 'status', '#cap': 'capacity' },
+              ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':scheduled': 'scheduled' },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName,
+              Key: bookingKey(sessionId, memberId),
+              UpdateExpression: 'SET #s = :offered, offerExpiresAt = :exp REMOVE gsi2pk, gsi2sk, waitlistPosition',
+              ConditionExpression: '#s = :waitlisted',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':offered': 'offered', ':waitlisted': 'waitlisted', ':exp': offerExpiresAt },
+            },
+          },
+          outboxPut(tableName, event(memberId)),
+        ]);
+        if (result === true) return memberId;
+        if (result === 0) return undefined;
+        // The member left the waitlist meanwhile: look again.
+      }
+      throw new UnavailableError('The session is busy. Please try again.');
+    },
+
+    async claimOffer(sessionId, memberId, at, event) {
+      const result = await transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: bookingKey(sessionId, memberId),
+            UpdateExpression: 'SET #s = :booked, bookedAt = :at REMOVE offerExpiresAt',
+            ConditionExpression: '#s = :offered AND offerExpiresAt > :at',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':booked': 'booked', ':offered': 'offered', ':at': at },
+          },
+        },
+        outboxPut(tableName, event),
+      ]);
+      return result === true ? 'claimed' : 'not-offered';
+    },
+
+    async expireOffer(sessionId, memberId, at) {
+      const result = await transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: bookingKey(sessionId, memberId),
+            UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at, offerExpired = :true REMOVE offerExpiresAt',
+            ConditionExpression: '#s = :offered AND offerExpiresAt <= :at',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':offered': 'offered', ':at': at, ':true': true },
+          },
+        },
+        ...release(sessionId, 'offered'),
+      ]);
+      return result === true ? 'expired' : 'not-offered';
     },
 
     async reschedule(sessionId, times, event) {
@@ -345,7 +436,7 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
     },
 
     async eraseMemberBookings(memberId) {
-      let erased = 0;
+      const freed: string[] = [];
       const memberships = await queryAll({
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :p',
@@ -376,27 +467,15 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
                 ExpressionAttributeValues: { ':was': current.status },
               },
             },
-            ...(current.status === 'booked'
-              ? [
-                  {
-                    Update: {
-                      TableName: tableName,
-                      Key: sessionKey(sessionId),
-                      UpdateExpression: 'SET bookedCount = bookedCount - :one',
-                      ConditionExpression: 'bookedCount > :zero',
-                      ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-                    },
-                  } satisfies TransactItem,
-                ]
-              : []),
+            ...release(sessionId, current.status),
           ]);
           if (result === true) {
-            erased++;
+            if (current.status === 'booked' || current.status === 'offered') freed.push(sessionId);
             break;
           }
         }
       }
-      return erased;
+      return freed;
     },
   };
 }
