@@ -130,6 +130,22 @@ describe('groups, sessions and booking through the local stack and a real browse
     await page.waitForLoadState('load');
     expect(await page.textContent('body')).toContain('Your place is cancelled');
     await page.close();
-    expect((await stack.deps.sessions.getSession(sessionId))?.bookedCount).toBe(0);
+    // The freed place is offered to Bo, first on the waitlist, and held for Bo
+    await stack.drain();
+    const offers = (await stack.outbox()).filter((m) => m.subject === 'A place is free: Evening circle');
+    expect(offers.map((m) => m.to)).toEqual(['bo@example.com']);
+    expect(offers[0]?.text).not.toContain('meet.example.org');
+    const boId = (await stack.deps.members.findByEmail('bo@example.com'))?.memberId ?? '';
+    expect((await stack.deps.sessions.getBooking(sessionId, boId))?.status).toBe('offered');
+    const bo = await browser.newPage();
+    await bo.goto(boLink);
+    await bo.getByRole('button', { name: 'Claim my place' }).click();
+    await bo.waitForLoadState('load');
+    expect(await bo.textContent('body')).toContain('The place is yours');
+    await bo.close();
+    await stack.drain();
+    const boConfirmation = (await stack.outbox()).find((m) => m.to === 'bo@example.com' && m.subject.startsWith('Your place'));
+    expect(boConfirmation?.text).toContain('https://meet.example.org/evening-42');
+    expect((await stack.deps.sessions.getSession(sessionId))?.bookedCount).toBe(1);
   });
 });

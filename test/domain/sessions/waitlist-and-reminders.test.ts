@@ -22,6 +22,7 @@ async function fullSessionWithWaitlist(deps: TestDeps) {
     const token = await tokenFor(deps, m.memberId, group.groupId, session.sessionId);
     tokens.push(token);
     await updateBooking(deps, session.sessionId, { token, action: 'book' });
+    deps.clock.advance(1); // the waitlist orders by request time (ties within a millisecond: by random id)
   }
   await relay();
   return { facilitator, group, session, relay, people, tokens };
