@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
 import { bookingLink } from './book-session.ts';
+import { sessionInvite } from './ics.ts';
+import type { Group, Session } from './model.ts';
 import { cancelReminders, scheduleReminders } from './reminders.ts';
 import {
   bookingCancelledEmail,
@@ -35,6 +37,42 @@ type SessionMailDeps = Pick<
   Deps,
   'org' | 'members' | 'sessions' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock' | 'scheduler' | 'ids'
 >;
+
+/** The member's calendar invite for a session (REQUEST while they have a place, CANCEL otherwise). */
+function withInvite(
+  deps: Pick<Deps, 'org' | 'clock'>,
+  message: EmailMessage,
+  group: Group,
+  session: Session,
+  memberId: string,
+  attendeeName: string,
+  method: 'REQUEST' | 'CANCEL',
+): EmailMessage {
+  const content = sessionInvite({
+    sessionId: session.sessionId,
+    memberId,
+    organizer: { name: deps.org.name, email: deps.org.email.from },
+    attendee: { name: attendeeName, email: message.to },
+    summary: group.name,
+    ...(session.contentNote ? { description: session.contentNote } : {}),
+    ...(group.format === 'online'
+      ? method === 'REQUEST' && group.meetingUrl
+        ? { location: group.meetingUrl }
+        : {}
+      : group.location
+        ? { location: group.location }
+        : {}),
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+    sequence: session.sequence,
+    stamp: deps.clock.now().toISOString(),
+    method,
+  });
+  return {
+    ...message,
+    attachments: [{ filename: 'session.ics', contentType: `text/calendar; method=${method}; charset=UTF-8`, content }],
+  };
+}
 
 /** Sends one email at most once per event and member (claim, send, complete; release on failure). */
 async function sendOnce(
@@ -125,10 +163,28 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
     if (booking?.status !== expected) return; // stale: the place changed since
     if (expected === 'booked' && session.status === 'scheduled') await scheduleReminders(deps, session, memberId);
     await sendOnce(deps, event.id, memberId, async (to, name) => {
-      if (expected === 'cancelled') return bookingCancelledEmail(deps.org, to, name, group, session);
+      if (expected === 'cancelled') {
+        return withInvite(
+          deps,
+          bookingCancelledEmail(deps.org, to, name, group, session),
+          group,
+          session,
+          memberId,
+          name,
+          'CANCEL',
+        );
+      }
       const url = await bookingLink(deps, memberId, group.groupId, session.sessionId);
       return expected === 'booked'
-        ? bookingConfirmedEmail(deps.org, to, name, group, session, url)
+        ? withInvite(
+            deps,
+            bookingConfirmedEmail(deps.org, to, name, group, session, url),
+            group,
+            session,
+            memberId,
+            name,
+            'REQUEST',
+          )
         : waitlistedEmail(deps.org, to, name, group, session, url);
     });
     return;
@@ -163,9 +219,11 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
       if (!booking || booking.status === 'cancelled') continue;
       if (change === 'cancelled') await cancelReminders(deps, session.sessionId, memberId);
       else if (booking.status === 'booked' && session.status === 'scheduled') await scheduleReminders(deps, session, memberId);
-      await sendOnce(deps, event.id, memberId, async (to, name) =>
-        sessionChangedEmail(deps.org, to, name, group, session, change, booking.status === 'booked'),
-      );
+      await sendOnce(deps, event.id, memberId, async (to, name) => {
+        const email = sessionChangedEmail(deps.org, to, name, group, session, change, booking.status === 'booked');
+        if (booking.status !== 'booked') return email;
+        return withInvite(deps, email, group, session, memberId, name, change === 'cancelled' ? 'CANCEL' : 'REQUEST');
+      });
     }
   }
 }
