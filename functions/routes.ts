@@ -40,6 +40,20 @@ export const httpRoutes: readonly HttpRoute[] = [
   { method: 'POST', path: '/sessions/{sessionId}/book', entry: 'sessions/update-booking', feature: 'members' },
   { method: 'POST', path: '/admin/groups', entry: 'admin/create-group', feature: 'facilitators', uses: ['table'] },
   {
+    method: 'GET',
+    path: '/admin/groups/{groupId}/requests',
+    entry: 'admin/list-join-requests',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/groups/{groupId}/requests/{memberId}/approve',
+    entry: 'admin/approve-join-request',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
     method: 'POST',
     path: '/admin/groups/{groupId}/sessions',
     entry: 'admin/create-sessions',
@@ -114,6 +128,7 @@ export const topicConsumers: readonly TopicConsumer[] = [
         'SessionCancelled',
         'MemberConfirmed',
         'WaitlistOffered',
+        'GroupJoinApproved',
         'MemberErased',
       ],
     },

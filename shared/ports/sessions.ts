@@ -55,6 +55,11 @@ export interface SessionRepository {
   /** Records that an active member belongs to a group (idempotent); announcements go to these. */
   addGroupMember(groupId: string, memberId: string, at: string): Promise<void>;
   listGroupMembers(groupId: string): Promise<string[]>;
+  /** A confirmed member's request to join a closed group (idempotent). */
+  addJoinRequest(groupId: string, memberId: string, at: string): Promise<void>;
+  listJoinRequests(groupId: string): Promise<{ memberId: string; requestedAt: string }[]>;
+  /** Request → membership with the event, in one transaction; `no-request` when there was none. */
+  approveJoinRequest(groupId: string, memberId: string, at: string, event: DomainEvent): Promise<'approved' | 'no-request'>;
   /** Deletes a member's booking items (freeing held places) and group memberships; returns the sessions whose places freed. */
   eraseMemberBookings(memberId: string): Promise<string[]>;
 }

@@ -155,6 +155,7 @@ export type SessionEvent =
   | DomainEvent<'SessionWaitlisted', { sessionId: string; memberId: string }>
   | DomainEvent<'BookingCancelled', { sessionId: string; memberId: string }>
   | DomainEvent<'WaitlistOffered', { sessionId: string; memberId: string; offerExpiresAt: string }>
+  | DomainEvent<'GroupJoinApproved', { groupId: string; memberId: string }>
   | DomainEvent<'SessionRescheduled', { sessionId: string; memberIds: string[] }>
   | DomainEvent<'SessionCancelled', { sessionId: string; memberIds: string[] }>;
 
@@ -166,6 +167,7 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
   'SessionWaitlisted',
   'BookingCancelled',
   'WaitlistOffered',
+  'GroupJoinApproved',
   'SessionRescheduled',
   'SessionCancelled',
 ];

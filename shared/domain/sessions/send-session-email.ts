@@ -7,6 +7,7 @@ import { cancelReminders, scheduleReminders } from './reminders.ts';
 import {
   bookingCancelledEmail,
   bookingConfirmedEmail,
+  joinApprovedEmail,
   sessionChangedEmail,
   sessionsAnnouncedEmail,
   waitlistedEmail,
@@ -99,7 +100,7 @@ async function sendOnce(
 
 /**
  * The `session-mail` consumer (topic `member-notifications`, filtered to sessions events,
- * `MemberConfirmed` (joins the group signed up from) and `MemberErased`). Loads current state (events carry ids only) and skips what became stale: a
+ * `MemberConfirmed` (joins the group signed up from, or asks to join a closed one) and `MemberErased`). Loads current state (events carry ids only) and skips what became stale: a
  * confirmation for a place since cancelled is not sent. `MemberErased` deletes the member's
  * bookings (freeing their places), so no booking outlives the person's data.
  */
@@ -114,11 +115,38 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
     return;
   }
   if (event.type === 'MemberConfirmed' && data.memberId) {
-    // A member who signed up from a group joins it once confirmed (closed groups: not yet supported).
+    // A member who signed up from a group: an open group takes them at once; a closed one gets a
+    // request that a facilitator approves.
     const member = await deps.members.get(data.memberId);
     const group = member?.status === 'active' && member.groupId ? await deps.sessions.getGroup(member.groupId) : undefined;
-    if (member && group && group.access === 'open')
-      await deps.sessions.addGroupMember(group.groupId, member.memberId, deps.clock.now().toISOString());
+    if (member && group) {
+      const at = deps.clock.now().toISOString();
+      if (group.access === 'open') await deps.sessions.addGroupMember(group.groupId, member.memberId, at);
+      else await deps.sessions.addJoinRequest(group.groupId, member.memberId, at);
+    }
+    return;
+  }
+  if (event.type === 'GroupJoinApproved' && data.groupId && data.memberId) {
+    const group = await deps.sessions.getGroup(data.groupId);
+    if (!group) return;
+    const memberId = data.memberId;
+    const upcoming = (await deps.sessions.listSessions(group.groupId, deps.clock.now().toISOString())).filter(
+      (s) => s.status === 'scheduled',
+    );
+    await sendOnce(deps, event.id, memberId, async (to, name) =>
+      joinApprovedEmail(
+        deps.org,
+        to,
+        name,
+        group,
+        await Promise.all(
+          upcoming.map(async (session) => ({
+            session,
+            url: await bookingLink(deps, memberId, group.groupId, session.sessionId),
+          })),
+        ),
+      ),
+    );
     return;
   }
   if (event.type === 'SessionsScheduled' && data.groupId && data.sessionIds) {

@@ -195,6 +195,29 @@ export function reminderEmail(
   return { ...email, headers: { 'List-Unsubscribe': `<${manageUrl}>` } };
 }
 
+export function joinApprovedEmail(
+  org: OrgConfig,
+  to: string,
+  name: string,
+  group: Group,
+  sessions: { session: Session; url: string }[],
+) {
+  const rows = sessions.map(({ session, url }) => ({ text: when(session, group), url }));
+  return message(
+    org,
+    to,
+    `You have joined ${group.name}`,
+    [
+      `Hello ${name},`,
+      '',
+      `A facilitator has welcomed you to ${group.name}. We will email you when sessions are scheduled.`,
+      ...(rows.length ? ['', 'Sessions you can book now:', ...rows.flatMap((r) => [`- ${r.text}`, `  ${r.url}`])] : []),
+    ],
+    html`<h1>You have joined ${group.name}</h1><p>Hello ${name},</p><p>A facilitator has welcomed you. We will email you when sessions are scheduled.</p>
+${rows.length ? html`<ul>${rows.map((r) => html`<li><a href="${r.url}">${r.text}</a></li>`)}</ul>` : ''}`,
+  );
+}
+
 function list(lines: string[]): SafeHtml {
   return html`<ul>${lines.map((l) => html`<li>${l}</li>`)}</ul>`;
 }

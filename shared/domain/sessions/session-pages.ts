@@ -101,7 +101,7 @@ ${
       )}</ul>`
     : html`<p class="muted">No sessions scheduled yet.</p>`
 }
-<p><a href="signup?groupId=${g.id}">Join ${g.name}</a></p>
+<p><a href="signup?groupId=${g.id}">${g.access === 'closed' ? 'Ask to join' : 'Join'} ${g.name}</a></p>
 </section>`,
 )}`,
   });

@@ -22,6 +22,7 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
  * - `SESSION#<sessionId>` / `BOOKING#<memberId>` (gsi1 `MEMBER#<memberId>#BOOKINGS` / `<sessionId>`;
  *   while waitlisted gsi2 `SESSION#<sessionId>#WAITLIST` / `<requestedAt>#<ulid>`, first come first served)
  * - `GROUP#<groupId>` / `MEMBER#<memberId>` (gsi1 `MEMBER#<memberId>#GROUPS` / `<groupId>`): group members
+ * - `GROUP#<groupId>` / `REQUEST#<memberId>` (gsi1 `MEMBER#<memberId>#GROUPS` / `<groupId>#request`): asks to join a closed group
  * A booking and the counter change in one transaction; the counter's condition holds capacity.
  */
 export function createDynamoSessionRepository(table: TableRef): SessionRepository {
@@ -433,6 +434,61 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
         ExpressionAttributeValues: { ':p': `GROUP#${groupId}`, ':m': 'MEMBER#' },
       });
       return items.map((i) => i.memberId as string);
+    },
+
+    async addJoinRequest(groupId, memberId, at) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: `GROUP#${groupId}`, sk: `REQUEST#${memberId}` },
+          UpdateExpression:
+            'SET entity = :e, memberId = :m, gsi1pk = :g, gsi1sk = :gsk, requestedAt = if_not_exists(requestedAt, :at)',
+          ExpressionAttributeValues: {
+            ':e': 'group-join-request',
+            ':m': memberId,
+            ':g': `MEMBER#${memberId}#GROUPS`,
+            ':gsk': `${groupId}#request`,
+            ':at': at,
+          },
+        }),
+      );
+    },
+
+    async listJoinRequests(groupId) {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
+        ExpressionAttributeValues: { ':p': `GROUP#${groupId}`, ':r': 'REQUEST#' },
+        ConsistentRead: true,
+      });
+      return items.map((i) => ({ memberId: i.memberId as string, requestedAt: i.requestedAt as string }));
+    },
+
+    async approveJoinRequest(groupId, memberId, at, event) {
+      const result = await transact([
+        {
+          Delete: {
+            TableName: tableName,
+            Key: { pk: `GROUP#${groupId}`, sk: `REQUEST#${memberId}` },
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              pk: `GROUP#${groupId}`,
+              sk: `MEMBER#${memberId}`,
+              entity: 'group-member',
+              memberId,
+              gsi1pk: `MEMBER#${memberId}#GROUPS`,
+              gsi1sk: groupId,
+              joinedAt: at,
+            },
+          },
+        },
+        outboxPut(tableName, event),
+      ]);
+      return result === true ? 'approved' : 'no-request';
     },
 
     async eraseMemberBookings(memberId) {
