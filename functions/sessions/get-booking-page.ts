@@ -1,8 +1,7 @@
 import * as z from 'zod';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
-import { linkErrorPage } from '../../shared/domain/members/member-pages.ts';
 import { viewBooking } from '../../shared/domain/sessions/book-session.ts';
-import { bookingPage } from '../../shared/domain/sessions/session-pages.ts';
+import { bookingLinkErrorPage, bookingPage } from '../../shared/domain/sessions/session-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
 import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
@@ -14,7 +13,7 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members' | 'ses
       query: z.object({ t: LinkToken }),
       orgName: () => deps.org.name,
       errorPage: (error) => {
-        const problem = linkErrorPage(deps.org, error, 'manage');
+        const problem = bookingLinkErrorPage(deps.org, error);
         return problem && page(problem.status, problem.page);
       },
     },

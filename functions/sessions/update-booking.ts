@@ -1,7 +1,6 @@
-import { linkErrorPage } from '../../shared/domain/members/member-pages.ts';
 import { BookingAction, updateBooking } from '../../shared/domain/sessions/book-session.ts';
 import { placesLeft } from '../../shared/domain/sessions/manage-groups.ts';
-import { bookingPage } from '../../shared/domain/sessions/session-pages.ts';
+import { bookingLinkErrorPage, bookingPage } from '../../shared/domain/sessions/session-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
 import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { httpHandler, json, page } from '../../shared/runtime/http.ts';
@@ -14,7 +13,7 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members' | 'ses
       accepts: ['form', 'json'],
       orgName: () => deps.org.name,
       errorPage: (error) => {
-        const problem = linkErrorPage(deps.org, error, 'manage');
+        const problem = bookingLinkErrorPage(deps.org, error);
         return problem && page(problem.status, problem.page);
       },
     },

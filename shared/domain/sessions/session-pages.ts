@@ -1,4 +1,5 @@
 import { html, type RenderedPage, renderPage, type SafeHtml } from '../../runtime/html.ts';
+import { ExpiredTokenError, InvalidTokenError, ValidationError } from '../errors.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import type { BookingResult, BookingView } from './book-session.ts';
 import type { DirectoryFilter, DirectoryGroup } from './manage-groups.ts';
@@ -105,4 +106,26 @@ ${
 </section>`,
 )}`,
   });
+}
+
+/** A booking link that expired or is not valid (pages live at /sessions/{id}/book, so links climb two levels). */
+export function bookingLinkErrorPage(org: OrgConfig, error: unknown): { status: number; page: RenderedPage } | undefined {
+  const expired = error instanceof ExpiredTokenError;
+  const invalid =
+    error instanceof InvalidTokenError || (error instanceof ValidationError && ('t' in error.fields || 'token' in error.fields));
+  if (!expired && !invalid) return undefined;
+  return {
+    status: expired ? 410 : 400,
+    page: renderPage({
+      title: expired ? 'This booking link has expired' : 'This booking link is not valid',
+      orgName: org.name,
+      body: html`<h1>${expired ? 'This booking link has expired' : 'This booking link is not valid'}</h1>
+${
+  expired
+    ? html`<p>For your security, links in our emails only work for a limited time. The latest email about the group's sessions has a fresh link.</p>`
+    : html`<p>The link may be incomplete: some email programs split long links. Try copying the whole link from the email into your browser.</p>`
+}
+<p><a href="../../directory">See all groups and sessions</a></p>`,
+    }),
+  };
 }

@@ -47,10 +47,31 @@ describe('booking link pages', () => {
     expect(textOf(booked.body)).toContain('Your place is booked');
     expect(booked.body).toContain('Cancel my place');
     expect((await deps.sessions.getBooking(session.sessionId, m.memberId))?.status).toBe('booked');
-    expect((await post(`${t}x`, 'book')).status).toBe(400);
+    const forged = await post(`${t}x`, 'book');
+    expect(forged.status).toBe(400);
+    expect(textOf(forged.body)).toContain('This booking link is not valid');
+    expect(forged.body).toContain('href="../../directory"');
     expect((await post(t, 'explode')).status).toBe(400);
     const cancelled = await post(t, 'cancel');
     expect(textOf(cancelled.body)).toContain('Your place is cancelled');
+  });
+
+  it('says an old booking link has expired (410) and points to the directory', async () => {
+    const deps = await testDeps();
+    const { group, session } = await groupWithSession(deps);
+    const m = await activeMember(deps, 1);
+    const t = await tokenFor(deps, m.memberId, group.groupId, session.sessionId);
+    deps.clock.advance((deps.org.members.manageTokenDays + 1) * 86_400_000);
+    const res = await invoke(
+      getBookingPage(deps),
+      httpEvent('GET', `/sessions/${session.sessionId}/book`, {
+        headers: BROWSER,
+        query: { t },
+        pathParameters: { sessionId: session.sessionId },
+      }),
+    );
+    expect(res.status).toBe(410);
+    expect(textOf(res.body)).toContain('This booking link has expired');
   });
 
   it('refuses a cross-site form post', async () => {
