@@ -24,7 +24,7 @@ export const SessionMailEvent = z.object({
     sessionId: z.string().min(1).max(128).optional(),
     groupId: z.string().min(1).max(128).optional(),
     sessionIds: z.array(z.string().max(128)).max(99).optional(),
-    memberIds: z.array(z.string().max(128)).max(1000).optional(),
+    memberIds: z.array(z.string().max(128)).max(5000).optional(),
     offerExpiresAt: z.iso.datetime({ offset: true }).optional(),
   }),
 });
