@@ -82,6 +82,60 @@ export const httpRoutes: readonly HttpRoute[] = [
     feature: 'safeguarding',
     uses: ['table', 'tokens'],
   },
+  { method: 'GET', path: '/groups', entry: 'sessions/list-groups', feature: 'members', uses: ['table'] },
+  { method: 'GET', path: '/directory', entry: 'sessions/get-directory-page', feature: 'members', uses: ['table'] },
+  { method: 'GET', path: '/sessions/{sessionId}/book', entry: 'sessions/get-booking-page', feature: 'members' },
+  { method: 'POST', path: '/sessions/{sessionId}/book', entry: 'sessions/update-booking', feature: 'members' },
+  { method: 'POST', path: '/admin/groups', entry: 'admin/create-group', feature: 'facilitators', uses: ['table'] },
+  {
+    method: 'GET',
+    path: '/admin/groups/{groupId}/requests',
+    entry: 'admin/list-join-requests',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/groups/{groupId}/requests/{memberId}/approve',
+    entry: 'admin/approve-join-request',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/groups/{groupId}/sessions',
+    entry: 'admin/create-sessions',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'PATCH',
+    path: '/admin/sessions/{sessionId}',
+    entry: 'admin/reschedule-session',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'POST',
+    path: '/admin/sessions/{sessionId}/cancel',
+    entry: 'admin/cancel-session',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'GET',
+    path: '/admin/sessions/{sessionId}/roster',
+    entry: 'admin/get-roster',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  {
+    method: 'PUT',
+    path: '/admin/sessions/{sessionId}/attendance',
+    entry: 'admin/record-attendance',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */
@@ -123,6 +177,26 @@ export const topicConsumers: readonly TopicConsumer[] = [
     filterPolicy: { urgency: ['immediate', 'same_day'] },
     critical: true,
     uses: ['table', 'sms', 'publicUrl'],
+  },
+  {
+    name: 'session-mail',
+    topic: 'member-notifications',
+    entry: 'sessions/send-session-email',
+    filterPolicy: {
+      eventType: [
+        'SessionsScheduled',
+        'SessionBooked',
+        'SessionWaitlisted',
+        'BookingCancelled',
+        'SessionRescheduled',
+        'SessionCancelled',
+        'MemberConfirmed',
+        'WaitlistOffered',
+        'GroupJoinApproved',
+        'MemberErased',
+      ],
+    },
+    uses: ['table', 'tokens', 'mail', 'scheduler', 'publicUrl'],
   },
 ];
 

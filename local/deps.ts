@@ -5,6 +5,7 @@ import { createDynamoEscalationRepository } from '../shared/adapters/aws/dynamo/
 import { createDynamoFacilitatorRepository } from '../shared/adapters/aws/dynamo/facilitator-repository.ts';
 import { createDynamoHeartbeatStore } from '../shared/adapters/aws/dynamo/heartbeat-store.ts';
 import { createDynamoMemberRepository } from '../shared/adapters/aws/dynamo/member-repository.ts';
+import { createDynamoSessionRepository } from '../shared/adapters/aws/dynamo/session-repository.ts';
 import { createHmacTokenCodec } from '../shared/adapters/hmac-token-codec.ts';
 import { createUlids } from '../shared/adapters/ids.ts';
 import { createDeliveryLinks } from '../shared/adapters/links.ts';
@@ -58,6 +59,7 @@ export function createLocalDeps(options: LocalDepsOptions): LocalDeps {
     links: createDeliveryLinks(options.baseUrl),
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
+    sessions: createDynamoSessionRepository(table),
     deliveries: createDynamoDeliveryLog(table, clock),
     escalations: createDynamoEscalationRepository(table, ids),
     webhookSecrets: { keys: async () => [options.secrets.webhookSecret] },

@@ -9,11 +9,13 @@ import type { DeliveryLog } from './deliveries.ts';
 import type { EscalationRepository, SecretKeys } from './escalations.ts';
 import type { FacilitatorRepository } from './facilitators.ts';
 import type { MemberRepository } from './members.ts';
+import type { SessionRepository } from './sessions.ts';
 
 export type { DeliveryLog } from './deliveries.ts';
 export type { EscalationRepository, SecretKeys } from './escalations.ts';
 export type { FacilitatorRepository } from './facilitators.ts';
 export type { MemberRepository } from './members.ts';
+export type { BookOutcome, SessionRepository } from './sessions.ts';
 
 export interface Clock {
   now(): Date;
@@ -106,6 +108,7 @@ export interface Deps {
   links: Links;
   members: MemberRepository;
   facilitators: FacilitatorRepository;
+  sessions: SessionRepository;
   deliveries: DeliveryLog;
   escalations: EscalationRepository;
   /** The escalation webhook's Standard Webhooks secrets (`whsec_…`): current, then previous. */

@@ -8,6 +8,7 @@ import { createDynamoEscalationRepository } from '../adapters/aws/dynamo/escalat
 import { createDynamoFacilitatorRepository } from '../adapters/aws/dynamo/facilitator-repository.ts';
 import { createDynamoHeartbeatStore } from '../adapters/aws/dynamo/heartbeat-store.ts';
 import { createDynamoMemberRepository } from '../adapters/aws/dynamo/member-repository.ts';
+import { createDynamoSessionRepository } from '../adapters/aws/dynamo/session-repository.ts';
 import { createEventBridgeScheduler } from '../adapters/aws/eventbridge-scheduler.ts';
 import { createSecretKeys } from '../adapters/aws/secrets.ts';
 import { createSesMailer } from '../adapters/aws/ses-mailer.ts';
@@ -38,6 +39,7 @@ export function awsDeps(): Deps {
       }),
     members: () => createDynamoMemberRepository(table(), systemClock),
     facilitators: () => createDynamoFacilitatorRepository(table()),
+    sessions: () => createDynamoSessionRepository(table()),
     deliveries: () => createDynamoDeliveryLog(table(), systemClock),
     escalations: () => createDynamoEscalationRepository(table(), createUlids(systemClock)),
     webhookSecrets: () => {

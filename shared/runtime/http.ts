@@ -45,6 +45,8 @@ export interface HttpOptions<B extends z.ZodType | undefined, Q extends z.ZodTyp
   maxBodyBytes?: number;
   /** Renders a page for an error when `wantsHtml` (e.g. the form again with messages). */
   errorPage?: (error: unknown, req: HttpRequest<unknown, unknown>) => Promise<HttpResult | undefined> | HttpResult | undefined;
+  /** Runs before the body is read (e.g. authentication, so a caller without a token learns nothing from validation). */
+  before?: (req: HttpRequest<unknown, unknown>) => Promise<void>;
   /** The org name shown on generic error pages. */
   orgName?: () => string;
 }
@@ -79,6 +81,7 @@ export function httpHandler<B extends z.ZodType | undefined = undefined, Q exten
     };
     let result: HttpResult;
     try {
+      if (options.before) await options.before(partial);
       const req = parseRequest(event, partial, method, options, accepts, maxBodyBytes);
       result = await fn(req as HttpRequest<Infer<B>, Infer<Q>>);
     } catch (error) {

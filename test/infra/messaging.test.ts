@@ -122,6 +122,8 @@ describe('topics', () => {
       .map((s) => props(s).FilterPolicy)
       .filter((f) => f !== undefined);
     expect(filters).toContainEqual({ severity: ['high', 'critical'] });
+    // The session-mail queue takes only sessions events and the member events it acts on
+    expect(filters).toContainEqual({ eventType: expect.arrayContaining(['SessionBooked', 'MemberConfirmed', 'MemberErased']) });
     expect(props(functions[logicalId(stack, urgent.fn)]).ReservedConcurrentExecutions).toBe(5);
     const ordinary = stack.messaging.consumers.get('member-mail')!;
     expect(props(functions[logicalId(stack, ordinary.fn)]).ReservedConcurrentExecutions).toBeUndefined();

@@ -6,6 +6,7 @@ import { createDynamoEscalationRepository } from '../../shared/adapters/aws/dyna
 import { createDynamoFacilitatorRepository } from '../../shared/adapters/aws/dynamo/facilitator-repository.ts';
 import { createDynamoHeartbeatStore } from '../../shared/adapters/aws/dynamo/heartbeat-store.ts';
 import { createDynamoMemberRepository } from '../../shared/adapters/aws/dynamo/member-repository.ts';
+import { createDynamoSessionRepository } from '../../shared/adapters/aws/dynamo/session-repository.ts';
 import { createHmacTokenCodec } from '../../shared/adapters/hmac-token-codec.ts';
 import { createUlids } from '../../shared/adapters/ids.ts';
 import { createDeliveryLinks } from '../../shared/adapters/links.ts';
@@ -128,6 +129,7 @@ export async function testDeps(options: { org?: OrgConfig; table?: TableRef; clo
     links: createDeliveryLinks(TEST_BASE_URL),
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
+    sessions: createDynamoSessionRepository(table),
     deliveries: createDynamoDeliveryLog(table, clock),
     escalations: createDynamoEscalationRepository(table, createUlids(clock)),
     webhookSecrets: { keys: async () => [TEST_WEBHOOK_SECRET, TEST_WEBHOOK_PREVIOUS_SECRET] },

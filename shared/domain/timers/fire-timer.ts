@@ -1,6 +1,8 @@
 import type { Deps } from '../../ports/index.ts';
 import { escalationTimedOut } from '../safeguarding/escalation-timeout.ts';
 import { ESCALATION_TIMEOUT_KIND } from '../safeguarding/notify-escalation.ts';
+import { SESSION_REMINDER_KIND, sendSessionReminder } from '../sessions/reminders.ts';
+import { expireWaitlistOffer, OFFER_EXPIRY_KIND } from '../sessions/waitlist.ts';
 import { HEARTBEAT_KIND, recordHeartbeat } from './heartbeat.ts';
 import { type TimerMessage, UnknownTimerKindError } from './timer-message.ts';
 
@@ -8,7 +10,10 @@ import { type TimerMessage, UnknownTimerKindError } from './timer-message.ts';
  * Everything a timer kind may touch. A feature that adds a kind adds the keys its handler needs;
  * the compiler then checks that the timer worker is given them.
  */
-export type TimerDeps = Pick<Deps, 'heartbeats' | 'clock' | 'escalations' | 'org' | 'ids' | 'mail' | 'deliveries'>;
+export type TimerDeps = Pick<
+  Deps,
+  'heartbeats' | 'clock' | 'org' | 'escalations' | 'sessions' | 'members' | 'ids' | 'mail' | 'deliveries' | 'tokens' | 'links'
+>;
 
 /** Handles one fired timer. Must tolerate duplicate and late delivery (timers are at-least-once). */
 export type TimerKindHandler = (deps: TimerDeps, timer: TimerMessage) => Promise<void>;
@@ -18,6 +23,10 @@ export const timerKinds: Readonly<Record<string, TimerKindHandler>> = {
   [HEARTBEAT_KIND]: recordHeartbeat,
   [ESCALATION_TIMEOUT_KIND]: async (deps, timer) => {
     await escalationTimedOut(deps, timer);
+  },
+  [OFFER_EXPIRY_KIND]: expireWaitlistOffer,
+  [SESSION_REMINDER_KIND]: async (deps, timer) => {
+    await sendSessionReminder(deps, timer);
   },
 };
 

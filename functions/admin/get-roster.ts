@@ -1,0 +1,13 @@
+import { getRoster } from '../../shared/domain/sessions/roster.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { adminHandler } from '../../shared/runtime/admin.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { json } from '../../shared/runtime/http.ts';
+
+/** GET /admin/sessions/{sessionId}/roster */
+export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions' | 'members'>) =>
+  adminHandler(deps, {}, async ({ pathParameters }, facilitator) =>
+    json(200, await getRoster(deps, facilitator, pathParameters.sessionId ?? '')),
+  );
+
+export const handler = makeHandler(awsDeps());

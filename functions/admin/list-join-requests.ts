@@ -1,0 +1,13 @@
+import { listJoinRequests } from '../../shared/domain/sessions/join-requests.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { adminHandler } from '../../shared/runtime/admin.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { json } from '../../shared/runtime/http.ts';
+
+/** GET /admin/groups/{groupId}/requests: members asking to join a closed group. */
+export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions' | 'members'>) =>
+  adminHandler(deps, {}, async ({ pathParameters }, facilitator) =>
+    json(200, await listJoinRequests(deps, facilitator, pathParameters.groupId ?? '')),
+  );
+
+export const handler = makeHandler(awsDeps());

@@ -1,0 +1,24 @@
+import * as z from 'zod';
+import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
+import { viewBooking } from '../../shared/domain/sessions/book-session.ts';
+import { bookingLinkErrorPage, bookingPage } from '../../shared/domain/sessions/session-pages.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { httpHandler, page } from '../../shared/runtime/http.ts';
+
+/** GET /sessions/{sessionId}/book?t=…: the booking link's page. Books nothing; its button POSTs. */
+export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members' | 'sessions' | 'clock'>) =>
+  httpHandler(
+    {
+      query: z.object({ t: LinkToken }),
+      orgName: () => deps.org.name,
+      errorPage: (error) => {
+        const problem = bookingLinkErrorPage(deps.org, error);
+        return problem && page(problem.status, problem.page);
+      },
+    },
+    async ({ query, pathParameters }) =>
+      page(200, bookingPage(deps.org, await viewBooking(deps, pathParameters.sessionId ?? '', query.t), query.t)),
+  );
+
+export const handler = makeHandler(awsDeps());

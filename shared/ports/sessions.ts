@@ -1,0 +1,65 @@
+import type { DomainEvent } from '../domain/events.ts';
+import type { Booking, Group, Session } from '../domain/sessions/model.ts';
+
+/** The result of asking for a place: booked, on the waitlist, or the member already had one. */
+export type BookOutcome =
+  | { outcome: 'booked' | 'waitlisted'; booking: Booking }
+  | { outcome: 'already'; booking: Booking }
+  | { outcome: 'session-closed' };
+
+/**
+ * Groups, their sessions and bookings. Capacity is a counter on the session changed only in a
+ * transaction with the booking item (`bookedCount < capacity`), so places are never oversold.
+ */
+export interface SessionRepository {
+  createGroup(group: Group): Promise<void>;
+  getGroup(groupId: string): Promise<Group | undefined>;
+  listGroups(): Promise<Group[]>;
+  /** Writes the sessions and the event in one transaction (at most 99 sessions). */
+  createSessions(sessions: Session[], event: DomainEvent): Promise<void>;
+  getSession(sessionId: string): Promise<Session | undefined>;
+  /** Sessions of a group starting at or after `from` (ISO), soonest first. */
+  listSessions(groupId: string, from: string): Promise<Session[]>;
+  getBooking(sessionId: string, memberId: string): Promise<Booking | undefined>;
+  listBookings(sessionId: string): Promise<Booking[]>;
+  /** Books a place if one is left, else adds the member to the waitlist; the event as per outcome. */
+  book(
+    sessionId: string,
+    memberId: string,
+    at: string,
+    position: string,
+    events: { booked: DomainEvent; waitlisted: DomainEvent },
+  ): Promise<BookOutcome>;
+  /**
+   * Offers a free place (if any, and if anyone waits) to the first waitlisted member: their booking
+   * becomes `offered` until `offerExpiresAt` and the place is held (counted as booked). Returns the
+   * member offered, or undefined when there was no free place or nobody waiting.
+   */
+  offerNext(sessionId: string, offerExpiresAt: string, event: (memberId: string) => DomainEvent): Promise<string | undefined>;
+  /** offered → booked while the offer is open (`at` before `offerExpiresAt`). */
+  claimOffer(sessionId: string, memberId: string, at: string, event: DomainEvent): Promise<'claimed' | 'not-offered'>;
+  /** offered → cancelled once the offer has expired at `at`, freeing the held place. */
+  expireOffer(sessionId: string, memberId: string, at: string): Promise<'expired' | 'not-offered'>;
+  /** booked/waitlisted/offered → cancelled (a booked place is freed); `not-booked` when there was nothing to cancel. */
+  cancelBooking(sessionId: string, memberId: string, at: string, event: DomainEvent): Promise<'cancelled' | 'not-booked'>;
+  /** Moves a scheduled session, raising its sequence; `gone` when it is cancelled or unknown. */
+  reschedule(
+    sessionId: string,
+    times: Pick<Session, 'startsAt' | 'endsAt' | 'roomBookedUntil' | 'durationMinutes'>,
+    event: DomainEvent,
+  ): Promise<'rescheduled' | 'gone'>;
+  cancelSession(sessionId: string, at: string, event: DomainEvent): Promise<'cancelled' | 'already'>;
+  recordAttendance(sessionId: string, present: string[]): Promise<void>;
+  /** The sessions a member has a booking item on (for erasure). */
+  listMemberBookings(memberId: string): Promise<Booking[]>;
+  /** Records that an active member belongs to a group (idempotent); announcements go to these. */
+  addGroupMember(groupId: string, memberId: string, at: string): Promise<void>;
+  listGroupMembers(groupId: string): Promise<string[]>;
+  /** A confirmed member's request to join a closed group (idempotent). */
+  addJoinRequest(groupId: string, memberId: string, at: string): Promise<void>;
+  listJoinRequests(groupId: string): Promise<{ memberId: string; requestedAt: string }[]>;
+  /** Request → membership with the event, in one transaction; `no-request` when there was none. */
+  approveJoinRequest(groupId: string, memberId: string, at: string, event: DomainEvent): Promise<'approved' | 'no-request'>;
+  /** Deletes a member's booking items (freeing held places) and group memberships; returns the sessions whose places freed. */
+  eraseMemberBookings(memberId: string): Promise<string[]>;
+}
