@@ -86,7 +86,8 @@ async function sendOnce(
   if (!member?.email || member.status !== 'active') return;
   const message = await build(member.email, member.displayName ?? '');
   if (!message) return;
-  const key = `${eventId}#email#${memberId}`;
+  // Its own namespace: member-mail sends the welcome email for the same MemberConfirmed event.
+  const key = `${eventId}#session-email#${memberId}`;
   if (!(await deps.deliveries.begin(key))) return;
   let sent: { messageId: string };
   try {
@@ -121,32 +122,18 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
     const group = member?.status === 'active' && member.groupId ? await deps.sessions.getGroup(member.groupId) : undefined;
     if (member && group) {
       const at = deps.clock.now().toISOString();
-      if (group.access === 'open') await deps.sessions.addGroupMember(group.groupId, member.memberId, at);
-      else await deps.sessions.addJoinRequest(group.groupId, member.memberId, at);
+      if (group.access === 'open') {
+        await deps.sessions.addGroupMember(group.groupId, member.memberId, at);
+        // Sessions announced before they joined: send their booking links now.
+        await sendGroupWelcome(deps, event.id, group, member.memberId, 'open');
+      } else await deps.sessions.addJoinRequest(group.groupId, member.memberId, at);
     }
     return;
   }
   if (event.type === 'GroupJoinApproved' && data.groupId && data.memberId) {
     const group = await deps.sessions.getGroup(data.groupId);
     if (!group) return;
-    const memberId = data.memberId;
-    const upcoming = (await deps.sessions.listSessions(group.groupId, deps.clock.now().toISOString())).filter(
-      (s) => s.status === 'scheduled',
-    );
-    await sendOnce(deps, event.id, memberId, async (to, name) =>
-      joinApprovedEmail(
-        deps.org,
-        to,
-        name,
-        group,
-        await Promise.all(
-          upcoming.map(async (session) => ({
-            session,
-            url: await bookingLink(deps, memberId, group.groupId, session.sessionId),
-          })),
-        ),
-      ),
-    );
+    await sendGroupWelcome(deps, event.id, group, data.memberId, 'approved');
     return;
   }
   if (event.type === 'SessionsScheduled' && data.groupId && data.sessionIds) {
@@ -254,4 +241,34 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
       });
     }
   }
+}
+
+/** The "you have joined" email with a booking link for each upcoming session, sent once per event. */
+async function sendGroupWelcome(
+  deps: SessionMailDeps,
+  eventId: string,
+  group: Group,
+  memberId: string,
+  how: 'approved' | 'open',
+): Promise<void> {
+  const upcoming = (await deps.sessions.listSessions(group.groupId, deps.clock.now().toISOString())).filter(
+    (s) => s.status === 'scheduled',
+  );
+  // An open group with nothing scheduled yet: the welcome email already said what happens next.
+  if (how === 'open' && upcoming.length === 0) return;
+  await sendOnce(deps, eventId, memberId, async (to, name) =>
+    joinApprovedEmail(
+      deps.org,
+      to,
+      name,
+      group,
+      await Promise.all(
+        upcoming.map(async (session) => ({
+          session,
+          url: await bookingLink(deps, memberId, group.groupId, session.sessionId),
+        })),
+      ),
+      how,
+    ),
+  );
 }

@@ -201,7 +201,12 @@ export function joinApprovedEmail(
   name: string,
   group: Group,
   sessions: { session: Session; url: string }[],
+  how: 'approved' | 'open' = 'approved',
 ) {
+  const welcome =
+    how === 'approved'
+      ? `A facilitator has welcomed you to ${group.name}.`
+      : `You are now a member of ${group.name}, the group you signed up from.`;
   const rows = sessions.map(({ session, url }) => ({ text: when(session, group), url }));
   return message(
     org,
@@ -210,10 +215,10 @@ export function joinApprovedEmail(
     [
       `Hello ${name},`,
       '',
-      `A facilitator has welcomed you to ${group.name}. We will email you when sessions are scheduled.`,
+      `${welcome} We will email you when sessions are scheduled.`,
       ...(rows.length ? ['', 'Sessions you can book now:', ...rows.flatMap((r) => [`- ${r.text}`, `  ${r.url}`])] : []),
     ],
-    html`<h1>You have joined ${group.name}</h1><p>Hello ${name},</p><p>A facilitator has welcomed you. We will email you when sessions are scheduled.</p>
+    html`<h1>You have joined ${group.name}</h1><p>Hello ${name},</p><p>${welcome} We will email you when sessions are scheduled.</p>
 ${rows.length ? html`<ul>${rows.map((r) => html`<li><a href="${r.url}">${r.text}</a></li>`)}</ul>` : ''}`,
   );
 }
