@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { formatWebhookSecret } from '../domain/webhooks/webhook-secret.ts';
 
 /**
  * Standard Webhooks verification (https://www.standardwebhooks.com), written here rather than taken
@@ -56,8 +57,7 @@ export function decodeWebhookSecret(secret: string): Buffer {
  * a value without `whsec_` is taken as the base64 body. The form tool is given `whsec_<value>`.
  */
 export function normaliseWebhookSecret(secret: string): string {
-  const trimmed = secret.trim();
-  return trimmed.startsWith('whsec_') ? trimmed : `whsec_${trimmed}`;
+  return formatWebhookSecret(secret.trim());
 }
 
 /** `v1,<base64>` for the content, as a sender computes it (tests and the local tools use it). */
