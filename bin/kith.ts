@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { CreateFacilitatorRequest, createFacilitator } from '../shared/domain/facilitators/create-facilitator.ts';
 import { eraseMemberByEmail, exportMemberData } from '../shared/domain/operators/member-data.ts';
 import { OrgConfigError } from '../shared/domain/org/org-config.ts';
+import { escalationFormLink } from '../shared/domain/safeguarding/escalation-form.ts';
 import { formatWebhookSecret, newWebhookSecret, rotate } from '../shared/domain/webhooks/webhook-secret.ts';
 import { deployedTarget, localTarget, type OperatorTarget } from './targets.ts';
 
@@ -22,6 +23,7 @@ commands
                                  creates a facilitator; prints their token once
   facilitators list              id, role, status, email and name of every facilitator
   facilitators revoke <id>       the token stops working at once
+  form-link <facilitatorId>      the facilitator's personal link to the hosted escalation form
   webhook-secret show            the escalation webhook secret (whsec_…) to give the form tool
   webhook-secret rotate          a new secret; the old one keeps working until the next rotation
   member export <email>          subject access request: everything held about the member, as JSON
@@ -92,7 +94,9 @@ export async function main(argv: readonly string[], io: Io, options: CliOptions 
 
   let target: OperatorTarget | undefined;
   try {
-    const command = words.slice(0, 2).join(' ');
+    // Commands are one word (`form-link`) or two (`facilitators add`).
+    const length = commands[words.slice(0, 2).join(' ')] ? 2 : 1;
+    const command = words.slice(0, length).join(' ');
     if (!commands[command]) throw new UsageError(`Unknown command "${words.join(' ')}".`);
     target =
       typeof org === 'string'
@@ -101,7 +105,7 @@ export async function main(argv: readonly string[], io: Io, options: CliOptions 
             dataDir: String(flags.get('--data-dir') ?? process.env.KITH_DATA_DIR ?? '.kith'),
             ...(process.env.KITH_ORG ? { org: process.env.KITH_ORG } : {}),
           });
-    return await commands[command](target, words.slice(2), flags, io);
+    return await commands[command](target, words.slice(length), flags, io);
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(error.message);
@@ -166,6 +170,18 @@ const commands: Record<string, Command> = {
     }
     await target.deps.facilitators.revoke(id, target.deps.clock.now().toISOString());
     io.out(`Facilitator ${id} revoked: their token no longer works.`);
+    return 0;
+  },
+
+  async 'form-link'(target, args, _flags, io) {
+    const id = arg(args, 0, 'facilitatorId');
+    const facilitator = await target.deps.facilitators.get(id);
+    if (!facilitator || facilitator.revokedAt) {
+      io.err(`No active facilitator ${id} in ${target.description} (see: facilitators list).`);
+      return 1;
+    }
+    io.out(await escalationFormLink(target.deps, id));
+    io.err('Give it to the facilitator privately: it lets them raise escalations as themselves (valid 180 days).');
     return 0;
   },
 

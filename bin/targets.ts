@@ -5,7 +5,7 @@ import { stackName } from '../infra/kith-stack.ts';
 import { loadOrg } from '../infra/load-org.ts';
 import { ensureTable, startDynamoLocal } from '../local/dynamodb.ts';
 import { REGION } from '../local/lambda.ts';
-import { localWebhookSecretStore } from '../local/secrets.ts';
+import { loadLocalSecrets, localWebhookSecretStore } from '../local/secrets.ts';
 import { claimDataDirForTool, runningLocalStack, TABLE_NAME } from '../local/stack.ts';
 import { createCloudFormationOutputs } from '../shared/adapters/aws/cloudformation-outputs.ts';
 import { createDocumentClient, type TableRef } from '../shared/adapters/aws/dynamo/document-client.ts';
@@ -13,7 +13,10 @@ import { createDynamoFacilitatorRepository } from '../shared/adapters/aws/dynamo
 import { createDynamoMemberRepository } from '../shared/adapters/aws/dynamo/member-repository.ts';
 import { createDynamoOperatorStore } from '../shared/adapters/aws/dynamo/operator-store.ts';
 import { createSecretsManagerStore } from '../shared/adapters/aws/secret-store.ts';
+import { createSecretKeys } from '../shared/adapters/aws/secrets.ts';
+import { createHmacTokenCodec } from '../shared/adapters/hmac-token-codec.ts';
 import { createUlids, systemClock } from '../shared/adapters/ids.ts';
+import { createDeliveryLinks } from '../shared/adapters/links.ts';
 import { createControllableClock } from '../shared/adapters/local/controllable-clock.ts';
 import type { Clock, Deps } from '../shared/ports/index.ts';
 import type { OperatorStore, RotatingSecretStore, StackOutputsReader } from '../shared/ports/operators.ts';
@@ -23,7 +26,7 @@ import { type StackOutputName, stackOutputs } from '../shared/stack-outputs.ts';
 export interface OperatorTarget {
   /** `Kith-riverside in eu-west-2`, `the local stack in .kith`. */
   description: string;
-  deps: Pick<Deps, 'org' | 'members' | 'facilitators' | 'ids' | 'clock'>;
+  deps: Pick<Deps, 'org' | 'members' | 'facilitators' | 'ids' | 'clock' | 'tokens' | 'links'>;
   operator: OperatorStore;
   webhookSecret: RotatingSecretStore;
   /** Base URL of the pages (links the CLI prints). */
@@ -35,11 +38,19 @@ export class TargetError extends Error {
   override name = 'TargetError';
 }
 
-function depsFor(org: ReturnType<typeof loadOrg>, table: TableRef, clock: Clock): OperatorTarget['deps'] {
+function depsFor(
+  org: ReturnType<typeof loadOrg>,
+  table: TableRef,
+  clock: Clock,
+  links: { publicUrl: string; tokenKeys: () => Promise<readonly string[]> },
+): OperatorTarget['deps'] {
   return {
     org,
     clock,
     ids: createUlids(clock),
+    // The same signing key and base URL as the stack's functions, so links the CLI prints work there.
+    tokens: createHmacTokenCodec({ clock, keys: links.tokenKeys }),
+    links: createDeliveryLinks(links.publicUrl),
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
   };
@@ -83,7 +94,10 @@ export async function localTarget(options: { dataDir: string; org?: string }): P
   const table: TableRef = { client: createDocumentClient({ endpoint, region: REGION, credentials }), tableName };
   return {
     description: running ? `the local stack at ${running.url} (data in ${dataDir})` : `the local data in ${dataDir}`,
-    deps: depsFor(org, table, clock),
+    deps: depsFor(org, table, clock, {
+      publicUrl,
+      tokenKeys: async () => loadLocalSecrets(join(dataDir, 'secrets.json')).tokenKeys,
+    }),
     operator: createDynamoOperatorStore(table),
     webhookSecret: localWebhookSecretStore(join(dataDir, 'secrets.json')),
     publicUrl,
@@ -116,7 +130,11 @@ export async function deployedTarget(
   const secrets = new SecretsManagerClient({ region });
   return {
     description: `${name} in ${region}`,
-    deps: depsFor(org, table, systemClock),
+    deps: depsFor(org, table, systemClock, {
+      publicUrl: need('publicUrl'),
+      // Read only by commands that sign links (form-link), so older stacks still serve the rest.
+      tokenKeys: () => createSecretKeys(secrets, need('tokenSecretArn'))(),
+    }),
     operator: createDynamoOperatorStore(table),
     webhookSecret: createSecretsManagerStore(secrets, need('webhookSecretArn')),
     publicUrl: need('publicUrl'),

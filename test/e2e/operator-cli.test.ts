@@ -70,6 +70,27 @@ describe('the operator CLI against a running local stack', () => {
     expect(unknown.err).toContain('No facilitator NOPE');
   });
 
+  it("prints a facilitator's hosted-form link that the running stack opens, and none for a revoked one", async () => {
+    // Prepare
+    const added = await kith('facilitators', 'add', 'kit@example.org', 'Kit', ...local);
+    const id = /Facilitator (\w+)/.exec(added.out)![1]!;
+
+    // Act
+    const link = await kith('form-link', id, ...local);
+
+    // Assess: the link is the stack's own, and its page is the escalation form for that facilitator
+    expect(link.code).toBe(0);
+    const url = new URL(link.out.trim());
+    expect(`${url.origin}${url.pathname}`).toBe(`${stack.url}/forms/escalation`);
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/999/);
+
+    await kith('facilitators', 'revoke', id, ...local);
+    expect((await kith('form-link', id, ...local)).code).toBe(1);
+    expect((await fetch(url)).status).toBeGreaterThanOrEqual(400);
+  });
+
   it('shows the webhook secret the stack serves, and a rotation keeps the old one as previous', async () => {
     const served = (await stack.call('GET', '/_dev/webhook-secret')).json.secret as string;
     const shown = await kith('webhook-secret', 'show', ...local);
