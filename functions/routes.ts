@@ -63,6 +63,13 @@ export const httpRoutes: readonly HttpRoute[] = [
     uses: ['table'],
   },
   {
+    method: 'POST',
+    path: '/admin/escalations/{escalationId}/resolve',
+    entry: 'safeguarding/resolve-escalation',
+    feature: 'safeguarding',
+    uses: ['table'],
+  },
+  {
     method: 'GET',
     path: '/admin/escalation-form-link',
     entry: 'safeguarding/get-escalation-form-link',

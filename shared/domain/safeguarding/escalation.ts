@@ -76,6 +76,25 @@ export interface Escalation {
   raisedAt: string;
   wrongCodeAttempts: number;
   acknowledgedBy?: { name: string; at: string };
+  resolution?: EscalationResolution;
+}
+
+export const resolutionOutcomes = [
+  'referred_to_local_authority',
+  'emergency_services',
+  'referred_to_other_service',
+  'advice_given',
+  'no_further_action',
+] as const;
+export type ResolutionOutcome = (typeof resolutionOutcomes)[number];
+
+/** How an acknowledged escalation was closed, by whom (a facilitator: lead or admin) and when. */
+export interface EscalationResolution {
+  outcome: ResolutionOutcome;
+  seriousHarm: boolean;
+  note?: string;
+  by: { facilitatorId: string; name: string };
+  at: string;
 }
 
 export type TimelineEntry =
@@ -92,6 +111,13 @@ export type TimelineEntry =
     }
   | { type: 'moved_up'; at: string; level: number; round: number }
   | { type: 'acknowledged'; at: string; name: string }
+  | {
+      type: 'resolved';
+      at: string;
+      outcome: ResolutionOutcome;
+      seriousHarm: boolean;
+      by: { facilitatorId: string; name: string };
+    }
   | { type: 'unacknowledged_after_all_levels'; at: string };
 
 export type EscalationRaised = DomainEvent<'EscalationRaised', { escalationId: string; level: number; round: number }>;
