@@ -174,6 +174,7 @@ export const topicConsumers: readonly TopicConsumer[] = [
     name: 'escalation-email',
     topic: 'safeguarding-escalations',
     entry: 'safeguarding/send-escalation-email',
+    filterPolicy: { eventType: ['EscalationRaised', 'EscalationMovedUp'] },
     critical: true,
     uses: ['table', 'mail', 'sms', 'scheduler', 'publicUrl'],
   },
@@ -181,9 +182,18 @@ export const topicConsumers: readonly TopicConsumer[] = [
     name: 'escalation-sms',
     topic: 'safeguarding-escalations',
     entry: 'safeguarding/send-escalation-sms',
-    filterPolicy: { urgency: ['immediate', 'same_day'] },
+    filterPolicy: { eventType: ['EscalationRaised', 'EscalationMovedUp'], urgency: ['immediate', 'same_day'] },
     critical: true,
     uses: ['table', 'sms', 'publicUrl'],
+  },
+  {
+    // A resolution with serious harm: the trustees are asked for the serious-incident report, once.
+    name: 'trustee-mail',
+    topic: 'safeguarding-escalations',
+    entry: 'safeguarding/send-trustee-email',
+    filterPolicy: { eventType: ['EscalationSeriousHarmReported'] },
+    critical: true,
+    uses: ['table', 'mail', 'publicUrl'],
   },
   {
     name: 'session-mail',

@@ -27,9 +27,10 @@ export interface EscalationRepository {
   acknowledge(escalationId: string, by: { name: string; at: string }): Promise<'acknowledged' | 'already'>;
   /**
    * Marks an acknowledged escalation resolved with its timeline entry, removing it from the open
-   * index, in one transaction; `stale` when it is not (or no longer) acknowledged.
+   * index, in one transaction (with its outbox event, when given); `stale` when it is not (or no
+   * longer) acknowledged.
    */
-  resolve(escalationId: string, resolution: EscalationResolution): Promise<'resolved' | 'stale'>;
+  resolve(escalationId: string, resolution: EscalationResolution, event?: DomainEvent): Promise<'resolved' | 'stale'>;
   /** Counts a wrong acknowledgement code; returns the new count. */
   recordWrongCode(escalationId: string): Promise<number>;
   /**

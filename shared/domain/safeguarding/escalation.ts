@@ -123,6 +123,8 @@ export type TimelineEntry =
 export type EscalationRaised = DomainEvent<'EscalationRaised', { escalationId: string; level: number; round: number }>;
 export type EscalationMovedUp = DomainEvent<'EscalationMovedUp', { escalationId: string; level: number; round: number }>;
 export type EscalationEvent = EscalationRaised | EscalationMovedUp;
+/** A resolution with `seriousHarm`: the trustees are asked for the serious-incident report (`trustee-mail`). */
+export type EscalationSeriousHarmReported = DomainEvent<'EscalationSeriousHarmReported', { escalationId: string }>;
 
 /** The event that fans out the alerts for one level: urgency and category as SNS message attributes. */
 export function escalationEvent<T extends EscalationEvent['type']>(

@@ -2,7 +2,12 @@ import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
-import { type EscalationResolution, resolutionOutcomes } from './escalation.ts';
+import {
+  ESCALATION_TOPIC,
+  type EscalationResolution,
+  type EscalationSeriousHarmReported,
+  resolutionOutcomes,
+} from './escalation.ts';
 
 // Line breaks and tabs are fine in a note; no other control characters (they could forge lines in a record).
 const hasControlCharacters = (value: string) =>
@@ -27,9 +32,11 @@ export type ResolveRequest = z.input<typeof ResolveRequest>;
  * and when (on the escalation and its timeline) and takes it off the open list, in one transaction.
  * Idempotent: resolving a resolved escalation changes nothing and answers the first resolution.
  * An escalation nobody has acknowledged yet cannot be resolved (409): acknowledge it first.
+ * `seriousHarm` emits `EscalationSeriousHarmReported` in the same transaction: the trustees are
+ * emailed once (thin: reference and link) to make the serious-incident report.
  */
 export async function resolveEscalation(
-  deps: Pick<Deps, 'escalations' | 'clock'>,
+  deps: Pick<Deps, 'escalations' | 'clock' | 'ids'>,
   facilitator: Facilitator,
   escalationId: string,
   input: ResolveRequest,
@@ -49,7 +56,17 @@ export async function resolveEscalation(
     by: { facilitatorId: facilitator.facilitatorId, name: facilitator.displayName },
     at: deps.clock.now().toISOString(),
   };
-  if ((await deps.escalations.resolve(escalationId, resolution)) === 'resolved') return { outcome: 'resolved', resolution };
+  const event: EscalationSeriousHarmReported | undefined = resolution.seriousHarm
+    ? {
+        id: deps.ids.newId(),
+        type: 'EscalationSeriousHarmReported',
+        topic: ESCALATION_TOPIC,
+        occurredAt: resolution.at,
+        data: { escalationId },
+      }
+    : undefined;
+  if ((await deps.escalations.resolve(escalationId, resolution, event)) === 'resolved')
+    return { outcome: 'resolved', resolution };
   const latest = await deps.escalations.get(escalationId);
   if (latest?.resolution) return { outcome: 'already', resolution: latest.resolution };
   throw new ConflictError('Only an acknowledged escalation can be resolved: acknowledge it first.');

@@ -3,10 +3,11 @@ import { createDynamoOperatorStore } from '../../../shared/adapters/aws/dynamo/o
 import { createFacilitator } from '../../../shared/domain/facilitators/create-facilitator.ts';
 import type { Facilitator } from '../../../shared/domain/facilitators/facilitator.ts';
 import { acknowledgeEscalation } from '../../../shared/domain/safeguarding/acknowledge-escalation.ts';
+import { notifyTrustees, parseSeriousHarmEvent } from '../../../shared/domain/safeguarding/notify-trustees.ts';
 import { raiseEscalation } from '../../../shared/domain/safeguarding/raise-escalation.ts';
 import { resolveEscalation } from '../../../shared/domain/safeguarding/resolve-escalation.ts';
 import { testDeps } from '../../support/deps.ts';
-import { validEscalation } from './helpers.ts';
+import { outboxItems, validEscalation } from './helpers.ts';
 
 async function setup() {
   const deps = await testDeps();
@@ -110,5 +111,68 @@ describe('resolving an escalation', () => {
       name: 'NotFoundError',
     });
     expect((await deps.escalations.get(escalationId))?.status).toBe('acknowledged');
+  });
+});
+
+describe('serious harm', () => {
+  const seriousEvents = async (deps: Awaited<ReturnType<typeof setup>>['deps']) =>
+    (await outboxItems(deps)).filter((item) => JSON.stringify(item).includes('EscalationSeriousHarmReported'));
+
+  it('emits no trustee event without serious harm', async () => {
+    const { deps, escalationId, person, acknowledge } = await setup();
+    await acknowledge();
+    await resolveEscalation(deps, await person('admin', 'admin'), escalationId, { outcome: 'advice_given', seriousHarm: false });
+    expect(await seriousEvents(deps)).toEqual([]);
+  });
+
+  it('emails the trustees once: the reference and a link, nothing of the record; a redelivery sends nothing', async () => {
+    const { deps, escalationId, person, acknowledge } = await setup();
+    await acknowledge();
+    const lead = await person('safeguarding_lead', 'lead');
+    await resolveEscalation(deps, lead, escalationId, {
+      outcome: 'emergency_services',
+      seriousHarm: true,
+      note: 'SENTINEL-NOTE',
+    });
+    await resolveEscalation(deps, lead, escalationId, { outcome: 'emergency_services', seriousHarm: true });
+    const events = await seriousEvents(deps);
+    expect(events).toHaveLength(1);
+    const body = JSON.stringify(events[0]?.event);
+    expect(body).not.toContain(validEscalation.summary);
+    const event = parseSeriousHarmEvent(body);
+    const sentBefore = deps.mail.sent.length;
+    expect(await notifyTrustees(deps, event)).toBe('sent');
+    expect(await notifyTrustees(deps, event)).toBe('duplicate');
+    const [mail, ...more] = deps.mail.sent.slice(sentBefore);
+    expect(more).toEqual([]);
+    if (!mail) throw new Error('no trustees email');
+    const { reference } = (await deps.escalations.get(escalationId))!;
+    expect(mail).toMatchObject({ to: deps.org.trustees.email, stream: 'staff' });
+    expect(mail.subject).toContain(reference);
+    expect(mail.text).toContain(`http://kith.test/admin/escalations/${escalationId}`);
+    for (const secret of [
+      validEscalation.summary,
+      validEscalation.facts!,
+      validEscalation.memberRef!,
+      'SENTINEL-NOTE',
+      'lead@example.org',
+      'Sam Lead',
+    ]) {
+      expect(mail.text).not.toContain(secret);
+      expect(mail.html).not.toContain(secret);
+    }
+  });
+
+  it('releases the claim when the send fails, so the retry sends', async () => {
+    const { deps, escalationId, person, acknowledge } = await setup();
+    await acknowledge();
+    await resolveEscalation(deps, await person('admin', 'admin'), escalationId, {
+      outcome: 'emergency_services',
+      seriousHarm: true,
+    });
+    const event = parseSeriousHarmEvent(JSON.stringify((await seriousEvents(deps))[0]?.event));
+    deps.mail.failNext(1);
+    await expect(notifyTrustees(deps, event)).rejects.toThrow();
+    expect(await notifyTrustees(deps, event)).toBe('sent');
   });
 });

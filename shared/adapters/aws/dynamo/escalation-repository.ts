@@ -163,7 +163,7 @@ export function createDynamoEscalationRepository(table: TableRef, ids: Ids): Esc
       return result === true ? 'acknowledged' : 'already';
     },
 
-    async resolve(escalationId, resolution) {
+    async resolve(escalationId, resolution, event) {
       const { outcome, seriousHarm, by, at } = resolution;
       const result = await transact([
         {
@@ -184,6 +184,7 @@ export function createDynamoEscalationRepository(table: TableRef, ids: Ids): Esc
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
+        ...(event ? [outboxPut(tableName, event)] : []),
       ]);
       if (result === true) return 'resolved';
       if (result === 0) return 'stale';
