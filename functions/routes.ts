@@ -53,7 +53,8 @@ export const httpRoutes: readonly HttpRoute[] = [
     path: '/escalations/{escalationId}/acknowledge',
     entry: 'safeguarding/acknowledge-escalation',
     feature: 'safeguarding',
-    uses: ['table'],
+    // Schedules the resolve reminder.
+    uses: ['table', 'scheduler'],
   },
   {
     method: 'GET',

@@ -111,6 +111,7 @@ export type TimelineEntry =
     }
   | { type: 'moved_up'; at: string; level: number; round: number }
   | { type: 'acknowledged'; at: string; name: string }
+  | { type: 'resolve_reminder'; at: string; level: number }
   | {
       type: 'resolved';
       at: string;
