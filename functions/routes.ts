@@ -65,6 +65,13 @@ export const httpRoutes: readonly HttpRoute[] = [
   },
   {
     method: 'POST',
+    path: '/admin/escalations/drill',
+    entry: 'safeguarding/run-drill',
+    feature: 'safeguarding',
+    uses: ['table'],
+  },
+  {
+    method: 'POST',
     path: '/admin/escalations/{escalationId}/resolve',
     entry: 'safeguarding/resolve-escalation',
     feature: 'safeguarding',

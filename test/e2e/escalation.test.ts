@@ -195,4 +195,37 @@ describe('a safeguarding escalation through the local stack and a real browser',
     expect((view.json.timeline as { type: string }[]).at(-1)).toMatchObject({ type: 'resolved', outcome: 'emergency_services' });
     expect(view.text).not.toContain(SENTINEL);
   });
+
+  it('runs a drill through the same path: the lead is alerted with the DRILL mark, acknowledges, resolves; no trustees email', async () => {
+    const admin = (
+      await stack.call('POST', '/_dev/facilitators', { email: 'ada.admin@example.org', displayName: 'Ada', role: 'admin' })
+    ).json as { token: string };
+    const auth = { authorization: `Bearer ${admin.token}` };
+    const started = await stack.call('POST', '/admin/escalations/drill', { urgency: 'same_day' }, auth);
+    expect(started.status).toBe(201);
+    const { escalationId, reference } = started.json as { escalationId: string; reference: string };
+    await stack.drain();
+    const leadMail = (await stack.outbox()).find((m) => m.to === 'lead@example.org' && m.subject.includes(reference));
+    expect(leadMail?.subject).toMatch(/^DRILL — TEST ALERT, no action needed beyond acknowledging/);
+    expect(leadMail?.text).toContain('DRILL — TEST ALERT, no action needed beyond acknowledging');
+    const drillSms = (await sms()).filter((m) => m.body.includes(reference));
+    expect(drillSms.length).toBeGreaterThan(0);
+    expect(drillSms.every((m) => m.body.startsWith('DRILL'))).toBe(true);
+    expect((await stack.outbox()).filter((m) => m.to === 'ada.admin@example.org')).toEqual([]); // no debrief
+
+    const code = /Acknowledgement code: (\d{6})/.exec(leadMail?.text ?? '')?.[1];
+    expect((await stack.call('POST', `/escalations/${escalationId}/acknowledge`, { code, name: 'Sam Lead' })).status).toBe(200);
+    const resolved = await stack.call(
+      'POST',
+      `/admin/escalations/${escalationId}/resolve`,
+      { outcome: 'no_further_action', seriousHarm: true },
+      auth,
+    );
+    expect(resolved.status).toBe(200);
+    await stack.drain();
+    const trustees = stack.deps.org.trustees.email;
+    expect((await stack.outbox()).filter((m) => m.to === trustees && m.text.includes(reference))).toEqual([]);
+    const view = await stack.call('GET', `/admin/escalations/${escalationId}`, undefined, auth);
+    expect(view.json).toMatchObject({ drill: true, status: 'resolved', acknowledgedBy: { name: 'Sam Lead' } });
+  });
 });

@@ -72,7 +72,12 @@ export interface Escalation {
   /** How many times the whole ladder has been walked before this one (0 on the first pass). */
   round: number;
   record: EscalationRecord;
-  source: { kind: 'webhook'; webhookId: string } | { kind: 'form'; facilitatorId: string };
+  source:
+    | { kind: 'webhook'; webhookId: string }
+    | { kind: 'form'; facilitatorId: string }
+    | { kind: 'drill'; facilitatorId: string };
+  /** A test escalation raised by an admin (`POST /admin/escalations/drill`): marked in every alert, never emails the trustees. */
+  drill?: boolean;
   raisedAt: string;
   wrongCodeAttempts: number;
   acknowledgedBy?: { name: string; at: string };
@@ -98,7 +103,7 @@ export interface EscalationResolution {
 }
 
 export type TimelineEntry =
-  | { type: 'raised'; at: string; source: 'webhook' | 'form' }
+  | { type: 'raised'; at: string; source: 'webhook' | 'form' | 'drill' }
   | { type: 'notified'; at: string; level: number; round: number; channel: 'email' | 'sms'; contact: string }
   | {
       type: 'notification_failed';

@@ -31,7 +31,7 @@ export async function notifyTrustees(
   const { escalationId } = event.data;
   const escalation = await deps.escalations.get(escalationId);
   if (!escalation) throw new Error('The escalation of a serious-harm event is missing');
-  if (!escalation.resolution?.seriousHarm) return 'not_serious';
+  if (!escalation.resolution?.seriousHarm || escalation.drill) return 'not_serious';
   const key = trusteeDeliveryKey(escalationId);
   if (!(await deps.deliveries.begin(key))) return 'duplicate';
   let messageId: string;

@@ -56,15 +56,17 @@ export async function resolveEscalation(
     by: { facilitatorId: facilitator.facilitatorId, name: facilitator.displayName },
     at: deps.clock.now().toISOString(),
   };
-  const event: EscalationSeriousHarmReported | undefined = resolution.seriousHarm
-    ? {
-        id: deps.ids.newId(),
-        type: 'EscalationSeriousHarmReported',
-        topic: ESCALATION_TOPIC,
-        occurredAt: resolution.at,
-        data: { escalationId },
-      }
-    : undefined;
+  // A drill never emails the trustees.
+  const event: EscalationSeriousHarmReported | undefined =
+    resolution.seriousHarm && !escalation.drill
+      ? {
+          id: deps.ids.newId(),
+          type: 'EscalationSeriousHarmReported',
+          topic: ESCALATION_TOPIC,
+          occurredAt: resolution.at,
+          data: { escalationId },
+        }
+      : undefined;
   if ((await deps.escalations.resolve(escalationId, resolution, event)) === 'resolved')
     return { outcome: 'resolved', resolution };
   const latest = await deps.escalations.get(escalationId);
