@@ -5,6 +5,7 @@ import { CreateFacilitatorRequest, createFacilitator } from '../shared/domain/fa
 import { eraseMemberByEmail, exportMemberData } from '../shared/domain/operators/member-data.ts';
 import { OrgConfigError } from '../shared/domain/org/org-config.ts';
 import { escalationFormLink } from '../shared/domain/safeguarding/escalation-form.ts';
+import { runDrill } from '../shared/domain/safeguarding/run-drill.ts';
 import { formatWebhookSecret, newWebhookSecret, rotate } from '../shared/domain/webhooks/webhook-secret.ts';
 import { deployedTarget, localTarget, type OperatorTarget } from './targets.ts';
 
@@ -29,6 +30,8 @@ commands
   member export <email>          subject access request: everything held about the member, as JSON
   member erase <email> --yes     erases the member (as their own "delete my data" does)
   escalations list --open        escalations not yet resolved
+  escalations drill --urgency immediate|same_day|routine
+                                 raises a test escalation (marked DRILL in every alert) as an admin would
 `;
 
 export interface Io {
@@ -51,7 +54,7 @@ interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const valueFlags = new Set(['--org', '--data-dir', '--role']);
+const valueFlags = new Set(['--org', '--data-dir', '--role', '--urgency']);
 
 export function parseArgs(argv: readonly string[]): Parsed {
   const words: string[] = [];
@@ -239,6 +242,21 @@ const commands: Record<string, Command> = {
     for (const e of open) {
       io.out([e.escalationId, e.status ?? '', e.level ?? '', e.urgency ?? '', e.category ?? '', e.raisedAt ?? ''].join('\t'));
     }
+    return 0;
+  },
+
+  async 'escalations drill'(target, _args, flags, io) {
+    const { org, clock } = target.deps;
+    // The operator acts as an admin; the alarm address stands as the raiser (drills get no debrief).
+    const operator = {
+      facilitatorId: 'operator',
+      email: org.operator.alarmEmail,
+      displayName: 'operator',
+      role: 'admin' as const,
+      createdAt: clock.now().toISOString(),
+    };
+    const { escalationId, reference } = await runDrill(target.deps, operator, { urgency: flags.get('--urgency') as never });
+    io.out(`Drill ${reference} (${escalationId}) raised in ${target.description}: the first level is being alerted.`);
     return 0;
   },
 };

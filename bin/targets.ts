@@ -9,6 +9,7 @@ import { loadLocalSecrets, localWebhookSecretStore } from '../local/secrets.ts';
 import { claimDataDirForTool, runningLocalStack, TABLE_NAME } from '../local/stack.ts';
 import { createCloudFormationOutputs } from '../shared/adapters/aws/cloudformation-outputs.ts';
 import { createDocumentClient, type TableRef } from '../shared/adapters/aws/dynamo/document-client.ts';
+import { createDynamoEscalationRepository } from '../shared/adapters/aws/dynamo/escalation-repository.ts';
 import { createDynamoFacilitatorRepository } from '../shared/adapters/aws/dynamo/facilitator-repository.ts';
 import { createDynamoMemberRepository } from '../shared/adapters/aws/dynamo/member-repository.ts';
 import { createDynamoOperatorStore } from '../shared/adapters/aws/dynamo/operator-store.ts';
@@ -26,7 +27,7 @@ import { type StackOutputName, stackOutputs } from '../shared/stack-outputs.ts';
 export interface OperatorTarget {
   /** `Kith-riverside in eu-west-2`, `the local stack in .kith`. */
   description: string;
-  deps: Pick<Deps, 'org' | 'members' | 'facilitators' | 'ids' | 'clock' | 'tokens' | 'links'>;
+  deps: Pick<Deps, 'org' | 'members' | 'facilitators' | 'escalations' | 'ids' | 'clock' | 'tokens' | 'links'>;
   operator: OperatorStore;
   webhookSecret: RotatingSecretStore;
   /** Base URL of the pages (links the CLI prints). */
@@ -44,10 +45,12 @@ function depsFor(
   clock: Clock,
   links: { publicUrl: string; tokenKeys: () => Promise<readonly string[]> },
 ): OperatorTarget['deps'] {
+  const ids = createUlids(clock);
   return {
     org,
     clock,
-    ids: createUlids(clock),
+    ids,
+    escalations: createDynamoEscalationRepository(table, ids),
     // The same signing key and base URL as the stack's functions, so links the CLI prints work there.
     tokens: createHmacTokenCodec({ clock, keys: links.tokenKeys }),
     links: createDeliveryLinks(links.publicUrl),

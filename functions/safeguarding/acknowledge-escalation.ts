@@ -9,7 +9,7 @@ import { httpHandler, json, page } from '../../shared/runtime/http.ts';
  * POST /escalations/{escalationId}/acknowledge: the acknowledgement page's form (code + name).
  * A wrong code answers the form again (400) with a message by the field; too many → 429 page.
  */
-export const makeHandler = (deps: Pick<Deps, 'org' | 'escalations' | 'clock'>) =>
+export const makeHandler = (deps: Pick<Deps, 'org' | 'escalations' | 'clock' | 'scheduler'>) =>
   httpHandler(
     {
       body: AcknowledgeRequest,

@@ -1,5 +1,5 @@
 import type { DomainEvent } from '../domain/events.ts';
-import type { Escalation, TimelineEntry } from '../domain/safeguarding/escalation.ts';
+import type { Escalation, EscalationResolution, TimelineEntry } from '../domain/safeguarding/escalation.ts';
 
 export interface RaiseEscalationWrite {
   escalation: Escalation;
@@ -25,6 +25,12 @@ export interface EscalationRepository {
    * entry, in one transaction. `already` when someone else acknowledged first.
    */
   acknowledge(escalationId: string, by: { name: string; at: string }): Promise<'acknowledged' | 'already'>;
+  /**
+   * Marks an acknowledged escalation resolved with its timeline entry, removing it from the open
+   * index, in one transaction (with its outbox event, when given); `stale` when it is not (or no
+   * longer) acknowledged.
+   */
+  resolve(escalationId: string, resolution: EscalationResolution, event?: DomainEvent): Promise<'resolved' | 'stale'>;
   /** Counts a wrong acknowledgement code; returns the new count. */
   recordWrongCode(escalationId: string): Promise<number>;
   /**

@@ -138,4 +138,94 @@ describe('a safeguarding escalation through the local stack and a real browser',
     expect(types.filter((t) => t === 'notified')).toHaveLength(4);
     expect(view.text).not.toContain(SENTINEL);
   });
+
+  it('resolves an acknowledged escalation with serious harm: off the open list, and the trustees get one thin email', async () => {
+    const body = JSON.stringify({
+      facilitatorEmail: 'sam.facilitator@example.org',
+      category: 'abuse_or_neglect',
+      urgency: 'same_day',
+      summary: SENTINEL,
+      facts: SENTINEL,
+      memberRef: SENTINEL,
+    });
+    const accepted = await post(body, 'msg_e2e_serious');
+    expect(accepted.status).toBe(202);
+    const { escalationId } = accepted.json as { escalationId: string };
+    await stack.drain();
+    const leadMail = (await stack.outbox()).find(
+      (m) => m.to === 'lead@example.org' && m.text.includes(`/escalations/${escalationId}/`),
+    );
+    const code = /Acknowledgement code: (\d{6})/.exec(leadMail?.text ?? '')?.[1];
+    expect(code).toBeDefined();
+
+    const lead = (
+      await stack.call('POST', '/_dev/facilitators', {
+        email: 'lead2@example.org',
+        displayName: 'Lee',
+        role: 'safeguarding_lead',
+      })
+    ).json as { token: string };
+    const resolve = (outcome: string) =>
+      stack.call(
+        'POST',
+        `/admin/escalations/${escalationId}/resolve`,
+        { outcome, seriousHarm: true, note: SENTINEL },
+        { authorization: `Bearer ${lead.token}` },
+      );
+    expect((await resolve('emergency_services')).status).toBe(409); // not acknowledged yet
+    const ack = await stack.call('POST', `/escalations/${escalationId}/acknowledge`, { code, name: 'Lee' });
+    expect(ack.status).toBe(200);
+    const resolved = await resolve('emergency_services');
+    expect(resolved.status).toBe(200);
+    expect(resolved.json).toMatchObject({ status: 'resolved', resolution: { outcome: 'emergency_services', seriousHarm: true } });
+    expect((await resolve('advice_given')).json).toMatchObject({ status: 'already' });
+    await stack.drain();
+
+    const trustees = stack.deps.org.trustees.email;
+    const toTrustees = (await stack.outbox()).filter((m) => m.to === trustees);
+    expect(toTrustees).toHaveLength(1);
+    expect(toTrustees[0]?.text).toContain(`/admin/escalations/${escalationId}`);
+    expect(JSON.stringify(toTrustees)).not.toContain(SENTINEL);
+    expect(JSON.stringify(toTrustees)).not.toContain('sam.facilitator');
+
+    const view = await stack.call('GET', `/admin/escalations/${escalationId}`, undefined, {
+      authorization: `Bearer ${lead.token}`,
+    });
+    expect(view.json).toMatchObject({ status: 'resolved' });
+    expect((view.json.timeline as { type: string }[]).at(-1)).toMatchObject({ type: 'resolved', outcome: 'emergency_services' });
+    expect(view.text).not.toContain(SENTINEL);
+  });
+
+  it('runs a drill through the same path: the lead is alerted with the DRILL mark, acknowledges, resolves; no trustees email', async () => {
+    const admin = (
+      await stack.call('POST', '/_dev/facilitators', { email: 'ada.admin@example.org', displayName: 'Ada', role: 'admin' })
+    ).json as { token: string };
+    const auth = { authorization: `Bearer ${admin.token}` };
+    const started = await stack.call('POST', '/admin/escalations/drill', { urgency: 'same_day' }, auth);
+    expect(started.status).toBe(201);
+    const { escalationId, reference } = started.json as { escalationId: string; reference: string };
+    await stack.drain();
+    const leadMail = (await stack.outbox()).find((m) => m.to === 'lead@example.org' && m.subject.includes(reference));
+    expect(leadMail?.subject).toMatch(/^DRILL — TEST ALERT, no action needed beyond acknowledging/);
+    expect(leadMail?.text).toContain('DRILL — TEST ALERT, no action needed beyond acknowledging');
+    const drillSms = (await sms()).filter((m) => m.body.includes(reference));
+    expect(drillSms.length).toBeGreaterThan(0);
+    expect(drillSms.every((m) => m.body.startsWith('DRILL'))).toBe(true);
+    expect((await stack.outbox()).filter((m) => m.to === 'ada.admin@example.org')).toEqual([]); // no debrief
+
+    const code = /Acknowledgement code: (\d{6})/.exec(leadMail?.text ?? '')?.[1];
+    expect((await stack.call('POST', `/escalations/${escalationId}/acknowledge`, { code, name: 'Sam Lead' })).status).toBe(200);
+    const resolved = await stack.call(
+      'POST',
+      `/admin/escalations/${escalationId}/resolve`,
+      { outcome: 'no_further_action', seriousHarm: true },
+      auth,
+    );
+    expect(resolved.status).toBe(200);
+    await stack.drain();
+    const trustees = stack.deps.org.trustees.email;
+    expect((await stack.outbox()).filter((m) => m.to === trustees && m.text.includes(reference))).toEqual([]);
+    const view = await stack.call('GET', `/admin/escalations/${escalationId}`, undefined, auth);
+    expect(view.json).toMatchObject({ drill: true, status: 'resolved', acknowledgedBy: { name: 'Sam Lead' } });
+  });
 });

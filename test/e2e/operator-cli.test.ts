@@ -150,6 +150,17 @@ describe('the operator CLI against a running local stack', () => {
     expect((await kith('escalations', 'list', ...local)).code).toBe(2);
   });
 
+  it('runs a drill: a marked test escalation the running stack alerts on', async () => {
+    expect((await kith('escalations', 'drill', '--urgency', 'soon', ...local)).code).toBe(1);
+    const drill = await kith('escalations', 'drill', '--urgency', 'routine', ...local);
+    expect(drill.code).toBe(0);
+    const reference = /Drill (S-\w+)/.exec(drill.out)?.[1];
+    expect(reference).toBeDefined();
+    await stack.drain();
+    const alert = (await stack.outbox()).find((m) => m.to === 'lead@example.org' && m.subject.includes(reference!));
+    expect(alert?.subject).toMatch(/^DRILL — TEST ALERT/);
+  });
+
   it('asks which stack, and explains an unknown command, with exit code 2', async () => {
     expect((await kith('facilitators', 'list')).code).toBe(2);
     expect((await kith('facilitators', 'list', '--local', '--org', 'example')).code).toBe(2);

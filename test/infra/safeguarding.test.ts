@@ -51,7 +51,7 @@ describe('the safeguarding-escalations fan-out', () => {
     expect(relayEnv[topicEnvName('safeguarding-escalations')]).toEqual({ Ref: id(topic!) });
   });
 
-  for (const name of ['escalation-email', 'escalation-sms']) {
+  for (const name of ['escalation-email', 'escalation-sms', 'trustee-mail']) {
     it(`${name}: a queue with a DLQ and alarms, subscribed to the topic, a critical consumer with reserved concurrency`, () => {
       const consumer = topicConsumers.find((c) => c.name === name)!;
       expect(consumer.critical).toBe(true);
@@ -77,9 +77,14 @@ describe('the safeguarding-escalations fan-out', () => {
       expect(watched(refId(subscription?.Properties?.RedrivePolicy.deadLetterTargetArn)!), `${name} undelivered alarm`).toBe(
         true,
       );
-      if (name === 'escalation-sms')
-        expect(subscription?.Properties?.FilterPolicy).toEqual({ urgency: ['immediate', 'same_day'] });
-      else expect(subscription?.Properties?.FilterPolicy).toBeUndefined();
+      const alerts = ['EscalationRaised', 'EscalationMovedUp'];
+      // Each consumer gets only its own events: the alert consumers never see a serious-harm event.
+      const expected = {
+        'escalation-email': { eventType: alerts },
+        'escalation-sms': { eventType: alerts, urgency: ['immediate', 'same_day'] },
+        'trustee-mail': { eventType: ['EscalationSeriousHarmReported'] },
+      }[name];
+      expect(subscription?.Properties?.FilterPolicy).toEqual(expected);
     });
   }
 });

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../errors.ts';
 import type { Escalation } from './escalation.ts';
+import { scheduleResolveReminder } from './resolve-reminder.ts';
 
 /** After this many wrong codes the page stops accepting codes: the person is asked to phone. */
 export const MAX_WRONG_CODES = 5;
@@ -42,15 +43,20 @@ export async function viewAcknowledgement(deps: Pick<Deps, 'escalations'>, escal
  * and idempotent: a second acknowledgement changes nothing and reports who acknowledged and when.
  * A wrong code is counted on the escalation; after {@link MAX_WRONG_CODES} codes are refused (429)
  * and the page says to phone. Acknowledging stops moving up: the timeout timers check the status.
+ * It also schedules the resolve reminder (org.safeguarding.resolveWithinHours after acknowledgement).
  */
 export async function acknowledgeEscalation(
-  deps: Pick<Deps, 'escalations' | 'clock'>,
+  deps: Pick<Deps, 'escalations' | 'clock' | 'scheduler' | 'org'>,
   escalationId: string,
   input: AcknowledgeRequest,
 ): Promise<{ outcome: 'acknowledged' | 'already'; by: { name: string; at: string } }> {
   const request = AcknowledgeRequest.parse(input);
   const view = await viewAcknowledgement(deps, escalationId);
-  if (view.state === 'acknowledged') return { outcome: 'already', by: view.by };
+  if (view.state === 'acknowledged') {
+    // A retry after the reminder could not be scheduled schedules it again (same name, same time).
+    if (view.escalation.status === 'acknowledged') await scheduleResolveReminder(deps, escalationId, view.by.at);
+    return { outcome: 'already', by: view.by };
+  }
   if (view.state === 'locked') throw new TooManyRequestsError('Too many wrong codes. Phone the safeguarding team instead.');
   if (!sameCode(request.code, view.escalation.ackCode)) {
     const attempts = await deps.escalations.recordWrongCode(escalationId);
@@ -61,7 +67,10 @@ export async function acknowledgeEscalation(
   }
   const by = { name: request.name, at: deps.clock.now().toISOString() };
   const outcome = await deps.escalations.acknowledge(escalationId, by);
-  if (outcome === 'acknowledged') return { outcome, by };
+  if (outcome === 'acknowledged') {
+    await scheduleResolveReminder(deps, escalationId, by.at);
+    return { outcome, by };
+  }
   const latest = await deps.escalations.get(escalationId);
   return { outcome: 'already', by: latest?.acknowledgedBy ?? by };
 }

@@ -12,7 +12,7 @@ import type { Escalation } from './escalation.ts';
  */
 
 export interface AlertContent {
-  escalation: Pick<Escalation, 'reference' | 'ackCode' | 'record' | 'level' | 'round'>;
+  escalation: Pick<Escalation, 'reference' | 'ackCode' | 'record' | 'level' | 'round' | 'drill'>;
   groupLabel: string;
   ackUrl: string;
   /** Minutes before the next level is alerted. */
@@ -21,12 +21,17 @@ export interface AlertContent {
 
 const urgencyWords = { immediate: 'IMMEDIATE', same_day: 'same day', routine: 'routine' } as const;
 
+/** Opens the subject and body of every alert of a drill. */
+export const DRILL_MARK = 'DRILL — TEST ALERT, no action needed beyond acknowledging';
+
 export function escalationAlertEmail(org: OrgConfig, to: string, alert: AlertContent): EmailMessage {
   const { escalation } = alert;
   const urgency = urgencyWords[escalation.record.urgency];
   const repeat = escalation.round > 0 ? ' (repeated: nobody has acknowledged yet)' : '';
-  const subject = `Safeguarding alert ${escalation.reference} (${urgency}): please acknowledge${repeat}`;
+  const drill = escalation.drill ? `${DRILL_MARK}: ` : '';
+  const subject = `${drill}Safeguarding alert ${escalation.reference} (${urgency}): please acknowledge${repeat}`;
   const text = [
+    ...(escalation.drill ? [DRILL_MARK, ''] : []),
     `A facilitator at ${org.name} has raised a safeguarding concern that needs a safeguarding lead${repeat}.`,
     '',
     `Reference: ${escalation.reference}`,
@@ -48,6 +53,7 @@ export function escalationAlertEmail(org: OrgConfig, to: string, alert: AlertCon
 <head><meta charset="utf-8"><title>${subject}</title></head>
 <body style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 16px; line-height: 1.5; color: #1d1d1f;">
 <div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
+${escalation.drill ? html`<p><strong>${DRILL_MARK}</strong></p>` : ''}
 <h1>Safeguarding alert ${escalation.reference}</h1>
 <p>A facilitator at ${org.name} has raised a safeguarding concern that needs a safeguarding lead${repeat}.</p>
 <dl>
@@ -68,6 +74,7 @@ export function escalationAlertEmail(org: OrgConfig, to: string, alert: AlertCon
 export function escalationAlertSms(org: OrgConfig, alert: AlertContent): string {
   const { escalation } = alert;
   return [
+    ...(escalation.drill ? [`${DRILL_MARK}.`] : []),
     `${org.name}: safeguarding alert ${escalation.reference}, ${urgencyWords[escalation.record.urgency]}.`,
     `Code ${escalation.ackCode}.`,
     `Acknowledge: ${alert.ackUrl}`,

@@ -72,14 +72,38 @@ export interface Escalation {
   /** How many times the whole ladder has been walked before this one (0 on the first pass). */
   round: number;
   record: EscalationRecord;
-  source: { kind: 'webhook'; webhookId: string } | { kind: 'form'; facilitatorId: string };
+  source:
+    | { kind: 'webhook'; webhookId: string }
+    | { kind: 'form'; facilitatorId: string }
+    | { kind: 'drill'; facilitatorId: string };
+  /** A test escalation raised by an admin (`POST /admin/escalations/drill`): marked in every alert, never emails the trustees. */
+  drill?: boolean;
   raisedAt: string;
   wrongCodeAttempts: number;
   acknowledgedBy?: { name: string; at: string };
+  resolution?: EscalationResolution;
+}
+
+export const resolutionOutcomes = [
+  'referred_to_local_authority',
+  'emergency_services',
+  'referred_to_other_service',
+  'advice_given',
+  'no_further_action',
+] as const;
+export type ResolutionOutcome = (typeof resolutionOutcomes)[number];
+
+/** How an acknowledged escalation was closed, by whom (a facilitator: lead or admin) and when. */
+export interface EscalationResolution {
+  outcome: ResolutionOutcome;
+  seriousHarm: boolean;
+  note?: string;
+  by: { facilitatorId: string; name: string };
+  at: string;
 }
 
 export type TimelineEntry =
-  | { type: 'raised'; at: string; source: 'webhook' | 'form' }
+  | { type: 'raised'; at: string; source: 'webhook' | 'form' | 'drill' }
   | { type: 'notified'; at: string; level: number; round: number; channel: 'email' | 'sms'; contact: string }
   | {
       type: 'notification_failed';
@@ -92,11 +116,21 @@ export type TimelineEntry =
     }
   | { type: 'moved_up'; at: string; level: number; round: number }
   | { type: 'acknowledged'; at: string; name: string }
+  | { type: 'resolve_reminder'; at: string; level: number }
+  | {
+      type: 'resolved';
+      at: string;
+      outcome: ResolutionOutcome;
+      seriousHarm: boolean;
+      by: { facilitatorId: string; name: string };
+    }
   | { type: 'unacknowledged_after_all_levels'; at: string };
 
 export type EscalationRaised = DomainEvent<'EscalationRaised', { escalationId: string; level: number; round: number }>;
 export type EscalationMovedUp = DomainEvent<'EscalationMovedUp', { escalationId: string; level: number; round: number }>;
 export type EscalationEvent = EscalationRaised | EscalationMovedUp;
+/** A resolution with `seriousHarm`: the trustees are asked for the serious-incident report (`trustee-mail`). */
+export type EscalationSeriousHarmReported = DomainEvent<'EscalationSeriousHarmReported', { escalationId: string }>;
 
 /** The event that fans out the alerts for one level: urgency and category as SNS message attributes. */
 export function escalationEvent<T extends EscalationEvent['type']>(

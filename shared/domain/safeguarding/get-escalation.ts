@@ -10,6 +10,9 @@ export interface EscalationView {
   level: number;
   round: number;
   raisedAt: string;
+  /** A test escalation (a drill). */
+  drill: boolean;
+  acknowledgedBy?: { name: string; at: string };
   timeline: TimelineEntry[];
 }
 
@@ -42,6 +45,8 @@ export async function getEscalation(
     level: escalation.level,
     round: escalation.round,
     raisedAt: escalation.raisedAt,
+    drill: escalation.drill === true,
+    ...(escalation.acknowledgedBy ? { acknowledgedBy: escalation.acknowledgedBy } : {}),
     timeline: await deps.escalations.timeline(escalationId),
   };
 }

@@ -141,7 +141,7 @@ export async function notifyEscalation(
     }
   }
   // The facilitator's debrief task, once, after the alerts (a failure retries; alerts are not resent).
-  if (channel === 'email' && event.type === 'EscalationRaised') {
+  if (channel === 'email' && event.type === 'EscalationRaised' && !escalation.drill) {
     try {
       await recordOnce(deps, escalation, 'email', `debrief:${escalation.record.facilitatorEmail}`, () =>
         deps.mail.send(debriefEmail(deps.org, escalation.record.facilitatorEmail, escalation.reference)),

@@ -10,7 +10,8 @@ import {
 
 export type EscalationSource =
   | { kind: 'webhook'; webhookId: string }
-  | { kind: 'form'; facilitatorId: string; submissionId: string };
+  | { kind: 'form'; facilitatorId: string; submissionId: string }
+  | { kind: 'drill'; facilitatorId: string };
 
 /**
  * Raises a safeguarding escalation: one transaction writes the escalation at level 0, round 0, its
@@ -35,17 +36,22 @@ export async function raiseEscalation(
     level: 0,
     round: 0,
     record,
-    source: source.kind === 'webhook' ? source : { kind: 'form', facilitatorId: source.facilitatorId },
+    source: source.kind === 'webhook' ? source : { kind: source.kind, facilitatorId: source.facilitatorId },
+    ...(source.kind === 'drill' ? { drill: true } : {}),
     raisedAt: at,
     wrongCodeAttempts: 0,
   };
   return deps.escalations.raise({
     escalation,
-    dedupe: {
-      // A double-submitted hosted form is deduplicated like a repeated webhook delivery.
-      key: source.kind === 'webhook' ? source.webhookId : `form#${source.facilitatorId}#${source.submissionId}`,
-      expiresAt: Math.floor(now.getTime() / 1000) + WEBHOOK_DEDUPE_DAYS * 24 * 3600,
-    },
+    // A double-submitted hosted form is deduplicated like a repeated webhook delivery; drills are not.
+    ...(source.kind === 'drill'
+      ? {}
+      : {
+          dedupe: {
+            key: source.kind === 'webhook' ? source.webhookId : `form#${source.facilitatorId}#${source.submissionId}`,
+            expiresAt: Math.floor(now.getTime() / 1000) + WEBHOOK_DEDUPE_DAYS * 24 * 3600,
+          },
+        }),
     timeline: { type: 'raised', at, source: source.kind },
     event: escalationEvent(deps, 'EscalationRaised', escalation, at),
   });

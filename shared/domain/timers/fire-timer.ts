@@ -1,6 +1,7 @@
 import type { Deps } from '../../ports/index.ts';
 import { escalationTimedOut } from '../safeguarding/escalation-timeout.ts';
 import { ESCALATION_TIMEOUT_KIND } from '../safeguarding/notify-escalation.ts';
+import { RESOLVE_REMINDER_KIND, remindToResolve } from '../safeguarding/resolve-reminder.ts';
 import { SESSION_REMINDER_KIND, sendSessionReminder } from '../sessions/reminders.ts';
 import { expireWaitlistOffer, OFFER_EXPIRY_KIND } from '../sessions/waitlist.ts';
 import { HEARTBEAT_KIND, recordHeartbeat } from './heartbeat.ts';
@@ -23,6 +24,9 @@ export const timerKinds: Readonly<Record<string, TimerKindHandler>> = {
   [HEARTBEAT_KIND]: recordHeartbeat,
   [ESCALATION_TIMEOUT_KIND]: async (deps, timer) => {
     await escalationTimedOut(deps, timer);
+  },
+  [RESOLVE_REMINDER_KIND]: async (deps, timer) => {
+    await remindToResolve(deps, timer);
   },
   [OFFER_EXPIRY_KIND]: expireWaitlistOffer,
   [SESSION_REMINDER_KIND]: async (deps, timer) => {

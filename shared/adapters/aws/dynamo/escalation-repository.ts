@@ -163,6 +163,34 @@ export function createDynamoEscalationRepository(table: TableRef, ids: Ids): Esc
       return result === true ? 'acknowledged' : 'already';
     },
 
+    async resolve(escalationId, resolution, event) {
+      const { outcome, seriousHarm, by, at } = resolution;
+      const result = await transact([
+        {
+          Update: {
+            TableName: tableName,
+            Key: escalationKey(escalationId),
+            // Leaves the gsi1 `ESCALATIONS#OPEN` index: the operator's open list no longer shows it.
+            UpdateExpression: 'SET #s = :resolved, resolution = :resolution REMOVE gsi1pk, gsi1sk',
+            ConditionExpression: 'attribute_exists(pk) AND #s = :ack',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':resolved': 'resolved', ':resolution': resolution, ':ack': 'acknowledged' },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: timelineItem(escalationId, { type: 'resolved', at, outcome, seriousHarm, by }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...(event ? [outboxPut(tableName, event)] : []),
+      ]);
+      if (result === true) return 'resolved';
+      if (result === 0) return 'stale';
+      throw new Error(`Escalation resolve failed a condition on item ${result}`);
+    },
+
     async recordWrongCode(escalationId) {
       const out = await client.send(
         new UpdateCommand({
