@@ -1,4 +1,5 @@
 import type { Deps } from '../../ports/index.ts';
+import { CHECKIN_SEND_KIND, sendCheckins } from '../checkins/send-checkins.ts';
 import { escalationTimedOut } from '../safeguarding/escalation-timeout.ts';
 import { ESCALATION_TIMEOUT_KIND } from '../safeguarding/notify-escalation.ts';
 import { SESSION_REMINDER_KIND, sendSessionReminder } from '../sessions/reminders.ts';
@@ -27,6 +28,9 @@ export const timerKinds: Readonly<Record<string, TimerKindHandler>> = {
   [OFFER_EXPIRY_KIND]: expireWaitlistOffer,
   [SESSION_REMINDER_KIND]: async (deps, timer) => {
     await sendSessionReminder(deps, timer);
+  },
+  [CHECKIN_SEND_KIND]: async (deps, timer) => {
+    await sendCheckins(deps, timer);
   },
 };
 
