@@ -82,6 +82,8 @@ export const httpRoutes: readonly HttpRoute[] = [
     feature: 'safeguarding',
     uses: ['table', 'tokens'],
   },
+  { method: 'GET', path: '/checkins/unsubscribe', entry: 'checkins/get-unsubscribe-page', feature: 'members', uses: ['tokens'] },
+  { method: 'POST', path: '/checkins/unsubscribe', entry: 'checkins/unsubscribe', feature: 'members', uses: ['table', 'tokens'] },
   { method: 'GET', path: '/groups', entry: 'sessions/list-groups', feature: 'members', uses: ['table'] },
   { method: 'GET', path: '/directory', entry: 'sessions/get-directory-page', feature: 'members', uses: ['table'] },
   { method: 'GET', path: '/sessions/{sessionId}/book', entry: 'sessions/get-booking-page', feature: 'members' },
