@@ -155,7 +155,7 @@ export const httpRoutes: readonly HttpRoute[] = [
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */
-export const topicNames = ['member-notifications', 'safeguarding-escalations'] as const;
+export const topicNames = ['member-notifications', 'safeguarding-escalations', 'wellbeing-alerts'] as const;
 export type TopicName = (typeof topicNames)[number];
 
 export interface TopicConsumer {
@@ -213,6 +213,13 @@ export const topicConsumers: readonly TopicConsumer[] = [
       ],
     },
     uses: ['table', 'tokens', 'mail', 'scheduler', 'publicUrl'],
+  },
+  {
+    // A low check-in answer or a request to be contacted: a thin email to the group's facilitators.
+    name: 'wellbeing-alert',
+    topic: 'wellbeing-alerts',
+    entry: 'checkins/send-wellbeing-alert',
+    uses: ['table', 'mail', 'publicUrl'],
   },
 ];
 

@@ -11,7 +11,7 @@ import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { httpHandler, json, page } from '../../shared/runtime/http.ts';
 
 /** POST /checkins/{sessionId}: "Send my answer" (the token in a hidden field). Saves or changes the answer until expiry. */
-export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'checkins' | 'clock'>) =>
+export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'checkins' | 'clock' | 'ids'>) =>
   httpHandler(
     {
       body: CheckinAnswerRequest,

@@ -1,3 +1,5 @@
+import type { DomainEvent } from '../domain/events.ts';
+
 /** One member's check-in for one session: what they opened (never an answer) and what they sent. */
 export interface CheckinRecord {
   sessionId: string;
@@ -19,7 +21,12 @@ export interface CheckinRepository {
   recordOpened(sessionId: string, memberId: string, link: string, at: string): Promise<CheckinRecord>;
   markFlagged(sessionId: string, memberId: string): Promise<void>;
   get(sessionId: string, memberId: string): Promise<CheckinRecord | undefined>;
-  /** Sets (or replaces) the answer. */
-  saveAnswer(sessionId: string, memberId: string, answer: NonNullable<CheckinRecord['answer']>): Promise<void>;
+  /** Sets (or replaces) the answer, with the event (if any) in the same transaction. */
+  saveAnswer(
+    sessionId: string,
+    memberId: string,
+    answer: NonNullable<CheckinRecord['answer']>,
+    event?: DomainEvent,
+  ): Promise<void>;
   listForSession(sessionId: string): Promise<CheckinRecord[]>;
 }

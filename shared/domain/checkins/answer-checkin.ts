@@ -3,6 +3,7 @@ import type { CheckinRecord, Deps } from '../../ports/index.ts';
 import { InvalidTokenError } from '../errors.ts';
 import { CHECKIN_ANSWERS } from './checkin-emails.ts';
 import { CHECKIN_TOKEN_PURPOSE } from './send-checkins.ts';
+import { wellbeingAlertEvent } from './wellbeing-alert.ts';
 
 /** Distinct answer links opened within this window: likely a mail scanner, not a person. */
 export const FLAG_WINDOW_MS = 10_000;
@@ -81,7 +82,7 @@ export async function viewCheckin(deps: Pick<Deps, 'tokens' | 'checkins'>, sessi
 
 /** POST /checkins/{sessionId}: saves (or changes) the answer until the token expires. */
 export async function answerCheckin(
-  deps: Pick<Deps, 'tokens' | 'checkins' | 'clock'>,
+  deps: Pick<Deps, 'tokens' | 'checkins' | 'clock' | 'org' | 'ids'>,
   sessionId: string,
   input: unknown,
 ): Promise<{ answer: NonNullable<CheckinRecord['answer']>; memberId: string; changed: boolean }> {
@@ -94,6 +95,13 @@ export async function answerCheckin(
     ...(request.score !== undefined ? { score: request.score } : {}),
     ...(request.comment ? { comment: request.comment } : {}),
   };
-  await deps.checkins.saveAnswer(sessionId, claims.subject, answer);
+  const alerting = (a: { score?: number; contact: boolean } | undefined) =>
+    a !== undefined && (a.contact || (a.score !== undefined && a.score <= deps.org.checkins.alertThreshold));
+  // Staff hear once when an answer becomes worrying (not again for each edit of a worrying answer).
+  const event =
+    deps.org.checkins.staffAlerts && alerting(answer) && !alerting(before?.answer)
+      ? wellbeingAlertEvent(deps, sessionId, claims.subject, answer.answeredAt)
+      : undefined;
+  await deps.checkins.saveAnswer(sessionId, claims.subject, answer, event);
   return { answer, memberId: claims.subject, changed: before?.answer !== undefined };
 }

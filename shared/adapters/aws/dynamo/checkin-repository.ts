@@ -1,6 +1,7 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckinRecord, CheckinRepository } from '../../../ports/checkins.ts';
 import type { TableRef } from './document-client.ts';
+import { outboxPut } from './outbox.ts';
 
 const LINKS = ['1', '2', '3', '4', '5', 'contact'];
 
@@ -63,7 +64,7 @@ export function createDynamoCheckinRepository(table: TableRef): CheckinRepositor
       );
       return out.Item ? fromItem(out.Item) : undefined;
     },
-    async saveAnswer(sessionId, memberId, answer) {
+    async saveAnswer(sessionId, memberId, answer, event) {
       const names: Record<string, string> = {};
       const values: Item = { ':s': sessionId, ':m': memberId, ':c': answer.contact, ':at': answer.answeredAt };
       const set = ['sessionId = :s', 'memberId = :m', 'contact = :c', 'answeredAt = :at'];
@@ -80,14 +81,20 @@ export function createDynamoCheckinRepository(table: TableRef): CheckinRepositor
         remove.push('#comment');
         names['#comment'] = 'comment';
       }
+      const update = {
+        TableName: table.tableName,
+        Key: key(sessionId, memberId),
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      };
+      if (!event) {
+        await table.client.send(new UpdateCommand(update));
+        return;
+      }
+      // State first, then the event: both or neither.
       await table.client.send(
-        new UpdateCommand({
-          TableName: table.tableName,
-          Key: key(sessionId, memberId),
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
+        new TransactWriteCommand({ TransactItems: [{ Update: update }, outboxPut(table.tableName, event)] }),
       );
     },
     async listForSession(sessionId) {
