@@ -152,6 +152,13 @@ export const httpRoutes: readonly HttpRoute[] = [
     feature: 'facilitators',
     uses: ['table'],
   },
+  {
+    method: 'GET',
+    path: '/admin/sessions/{sessionId}/checkins',
+    entry: 'admin/get-session-checkins',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */

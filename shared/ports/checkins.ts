@@ -8,6 +8,7 @@ export interface CheckinRecord {
   opened: Record<string, string>;
   /** ≥ 2 distinct answer links opened within 10 s: likely a mail scanner, counted apart. */
   flagged: boolean;
+  sentAt?: string;
   answer?: { score?: number; contact: boolean; comment?: string; answeredAt: string };
 }
 
@@ -20,6 +21,8 @@ export interface CheckinRepository {
   /** Records the first open of this answer link (idempotent per link); returns the record after. */
   recordOpened(sessionId: string, memberId: string, link: string, at: string): Promise<CheckinRecord>;
   markFlagged(sessionId: string, memberId: string): Promise<void>;
+  /** Records that the check-in email went (idempotent). */
+  recordSent(sessionId: string, memberId: string, at: string): Promise<void>;
   get(sessionId: string, memberId: string): Promise<CheckinRecord | undefined>;
   /** Sets (or replaces) the answer, with the event (if any) in the same transaction. */
   saveAnswer(

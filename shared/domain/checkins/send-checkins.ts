@@ -45,7 +45,7 @@ export async function scheduleCheckin(
 
 export type CheckinSendOutcome = { outcome: 'skipped' } | { outcome: 'sent'; sent: number; duplicates: number; excluded: number };
 
-type CheckinDeps = Pick<Deps, 'org' | 'sessions' | 'members' | 'clock' | 'mail' | 'deliveries' | 'tokens' | 'links'>;
+type CheckinDeps = Pick<Deps, 'org' | 'sessions' | 'members' | 'clock' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'checkins'>;
 
 /**
  * The `checkin-send` timer. Re-reads state: nothing for a cancelled or unknown session, nothing
@@ -99,6 +99,7 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
       throw error;
     }
     await deps.deliveries.complete(key, result.messageId);
+    await deps.checkins.recordSent(sessionId, memberId, deps.clock.now().toISOString());
     sent++;
   }
   return { outcome: 'sent', sent, duplicates, excluded };

@@ -13,7 +13,18 @@ import { type TimerMessage, UnknownTimerKindError } from './timer-message.ts';
  */
 export type TimerDeps = Pick<
   Deps,
-  'heartbeats' | 'clock' | 'org' | 'escalations' | 'sessions' | 'members' | 'ids' | 'mail' | 'deliveries' | 'tokens' | 'links'
+  | 'heartbeats'
+  | 'clock'
+  | 'org'
+  | 'escalations'
+  | 'sessions'
+  | 'members'
+  | 'ids'
+  | 'mail'
+  | 'deliveries'
+  | 'tokens'
+  | 'links'
+  | 'checkins'
 >;
 
 /** Handles one fired timer. Must tolerate duplicate and late delivery (timers are at-least-once). */

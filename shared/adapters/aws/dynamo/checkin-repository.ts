@@ -18,6 +18,7 @@ function fromItem(item: Item): CheckinRecord {
     memberId: String(item.memberId),
     opened,
     flagged: item.flagged === true,
+    ...(typeof item.sentAt === 'string' ? { sentAt: item.sentAt } : {}),
   };
   if (typeof item.answeredAt === 'string') {
     record.answer = {
@@ -55,6 +56,16 @@ export function createDynamoCheckinRepository(table: TableRef): CheckinRepositor
           Key: key(sessionId, memberId),
           UpdateExpression: 'SET flagged = :t',
           ExpressionAttributeValues: { ':t': true },
+        }),
+      );
+    },
+    async recordSent(sessionId, memberId, at) {
+      await table.client.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: key(sessionId, memberId),
+          UpdateExpression: 'SET sessionId = :s, memberId = :m, sentAt = if_not_exists(sentAt, :at)',
+          ExpressionAttributeValues: { ':s': sessionId, ':m': memberId, ':at': at },
         }),
       );
     },
