@@ -7,6 +7,11 @@ import { CHECKIN_ANSWERS, type CheckinAnswerLink, checkinEmail } from './checkin
 /** Timer kind: the post-session check-in of one session (all its recipients). */
 export const CHECKIN_SEND_KIND = 'checkin-send';
 
+/** Timer kind: the one reminder to a member who has not answered. */
+export const CHECKIN_REMINDER_KIND = 'checkin-reminder';
+
+export const checkinReminderTimerName = (sessionId: string, memberId: string) => `checkin-reminder-${sessionId}-${memberId}`;
+
 /** Link-token purposes: the answer links (data: sessionId) and the one-click check-in unsubscribe. */
 export const CHECKIN_TOKEN_PURPOSE = { answer: 'checkin', unsubscribe: 'checkin-unsubscribe' } as const;
 
@@ -45,7 +50,10 @@ export async function scheduleCheckin(
 
 export type CheckinSendOutcome = { outcome: 'skipped' } | { outcome: 'sent'; sent: number; duplicates: number; excluded: number };
 
-type CheckinDeps = Pick<Deps, 'org' | 'sessions' | 'members' | 'clock' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'checkins'>;
+type CheckinDeps = Pick<
+  Deps,
+  'org' | 'sessions' | 'members' | 'clock' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'checkins' | 'scheduler'
+>;
 
 /**
  * The `checkin-send` timer. Re-reads state: nothing for a cancelled or unknown session, nothing
@@ -100,18 +108,28 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
     }
     await deps.deliveries.complete(key, result.messageId);
     await deps.checkins.recordSent(sessionId, memberId, deps.clock.now().toISOString());
+    await deps.scheduler.schedule({
+      name: checkinReminderTimerName(sessionId, memberId),
+      at: new Date(deps.clock.now().getTime() + deps.org.checkins.reminderAfterHours * 3_600_000),
+      payload: { kind: CHECKIN_REMINDER_KIND, sessionId, memberId },
+    });
     sent++;
   }
   return { outcome: 'sent', sent, duplicates, excluded };
 }
 
 /** The answer links (one token: purpose `checkin`, subject the member, data the session), unsubscribe and manage links. */
-export async function checkinLinks(deps: Pick<Deps, 'org' | 'tokens' | 'links'>, sessionId: string, memberId: string) {
+export async function checkinLinks(
+  deps: Pick<Deps, 'org' | 'tokens' | 'links'>,
+  sessionId: string,
+  memberId: string,
+  ttlSeconds = deps.org.checkins.expiryHours * 3600,
+) {
   const answerToken = await deps.tokens.sign({
     purpose: CHECKIN_TOKEN_PURPOSE.answer,
     subject: memberId,
     data: { sessionId },
-    ttlSeconds: deps.org.checkins.expiryHours * 3600,
+    ttlSeconds,
   });
   const longLived = deps.org.members.manageTokenDays * 86400;
   const unsubscribeToken = await deps.tokens.sign({
@@ -128,4 +146,46 @@ export async function checkinLinks(deps: Pick<Deps, 'org' | 'tokens' | 'links'>,
     unsubscribe: deps.links.url('/checkins/unsubscribe', { t: unsubscribeToken }),
     manage: deps.links.url('/manage', { t: manageToken }),
   };
+}
+
+/**
+ * The `checkin-reminder` timer: one reminder, only while unanswered and before the check-in
+ * closes (expiryHours after the first email; the reminder's links close at the same time), only
+ * if the member still wants check-ins; at most once (delivery log).
+ */
+export async function sendCheckinReminder(deps: CheckinDeps, timer: TimerMessage): Promise<'sent' | 'skipped' | 'duplicate'> {
+  const sessionId = typeof timer.sessionId === 'string' ? timer.sessionId : '';
+  const memberId = typeof timer.memberId === 'string' ? timer.memberId : '';
+  if (!sessionId || !memberId) throw new Error('checkin-reminder timer without its ids');
+  const record = await deps.checkins.get(sessionId, memberId);
+  if (!record?.sentAt || record.answer) return 'skipped';
+  const now = deps.clock.now().getTime();
+  const closesAt = new Date(record.sentAt).getTime() + deps.org.checkins.expiryHours * 3_600_000;
+  const ttlSeconds = Math.floor((closesAt - now) / 1000);
+  if (ttlSeconds < 3600) return 'skipped'; // closing within the hour: a reminder would only frustrate
+  const session = await deps.sessions.getSession(sessionId);
+  const group = session && (await deps.sessions.getGroup(session.groupId));
+  const member = await deps.members.get(memberId);
+  if (
+    !group ||
+    !member?.email ||
+    member.status !== 'active' ||
+    !member.checkinEmails ||
+    member.emailOptOut ||
+    member.emailBouncedAt !== undefined
+  ) {
+    return 'skipped';
+  }
+  const key = `checkin-reminder#${sessionId}#${memberId}`;
+  if (!(await deps.deliveries.begin(key))) return 'duplicate';
+  let result: { messageId: string };
+  try {
+    const links = await checkinLinks(deps, sessionId, memberId, ttlSeconds);
+    result = await deps.mail.send(checkinEmail(deps.org, member.email, member.displayName ?? '', group.name, links, 'reminder'));
+  } catch (error) {
+    await deps.deliveries.release(key);
+    throw error;
+  }
+  await deps.deliveries.complete(key, result.messageId);
+  return 'sent';
 }

@@ -1,5 +1,5 @@
 import type { Deps } from '../../ports/index.ts';
-import { CHECKIN_SEND_KIND, sendCheckins } from '../checkins/send-checkins.ts';
+import { CHECKIN_REMINDER_KIND, CHECKIN_SEND_KIND, sendCheckinReminder, sendCheckins } from '../checkins/send-checkins.ts';
 import { escalationTimedOut } from '../safeguarding/escalation-timeout.ts';
 import { ESCALATION_TIMEOUT_KIND } from '../safeguarding/notify-escalation.ts';
 import { SESSION_REMINDER_KIND, sendSessionReminder } from '../sessions/reminders.ts';
@@ -25,6 +25,7 @@ export type TimerDeps = Pick<
   | 'tokens'
   | 'links'
   | 'checkins'
+  | 'scheduler'
 >;
 
 /** Handles one fired timer. Must tolerate duplicate and late delivery (timers are at-least-once). */
@@ -42,6 +43,9 @@ export const timerKinds: Readonly<Record<string, TimerKindHandler>> = {
   },
   [CHECKIN_SEND_KIND]: async (deps, timer) => {
     await sendCheckins(deps, timer);
+  },
+  [CHECKIN_REMINDER_KIND]: async (deps, timer) => {
+    await sendCheckinReminder(deps, timer);
   },
 };
 

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKIN_SEND_KIND, checkinTimerName, sendCheckins } from '../../../shared/domain/checkins/send-checkins.ts';
+import { answerCheckin } from '../../../shared/domain/checkins/answer-checkin.ts';
+import {
+  CHECKIN_SEND_KIND,
+  checkinReminderTimerName,
+  checkinTimerName,
+  sendCheckins,
+} from '../../../shared/domain/checkins/send-checkins.ts';
 import { updateBooking } from '../../../shared/domain/sessions/book-session.ts';
 import { recordAttendance } from '../../../shared/domain/sessions/roster.ts';
 import { cancelSession, rescheduleSession } from '../../../shared/domain/sessions/schedule-sessions.ts';
 import { fireTimer } from '../../../shared/domain/timers/fire-timer.ts';
 import type { TimerRequest } from '../../../shared/ports/index.ts';
 import { exampleOrg, type TestDeps, testDeps } from '../../support/deps.ts';
+import { linkIn } from '../../support/local-stack.ts';
 import { activeMember, groupWithSession, sessionRelay, tokenFor } from '../sessions/helpers.ts';
 
 const MINUTE = 60_000;
@@ -137,5 +144,30 @@ describe('check-in sending', () => {
     expect(await sendCheckins(deps, { kind: CHECKIN_SEND_KIND, name: 'x', sessionId: session.sessionId } as never)).toEqual({
       outcome: 'skipped',
     });
+  });
+
+  it('reminds once after reminderAfterHours when unanswered, never after an answer; its links close with the first ones', async () => {
+    const deps = await testDeps();
+    const { session, people } = await bookedSession(deps, ['a', 'b']);
+    const [a, b] = people;
+    await fireCheckin(deps, session.sessionId);
+    const reminderA = deps.scheduler.timers.get(checkinReminderTimerName(session.sessionId, a!.memberId))!;
+    const reminderB = deps.scheduler.timers.get(checkinReminderTimerName(session.sessionId, b!.memberId))!;
+    expect(reminderA.at.getTime()).toBe(deps.clock.now().getTime() + deps.org.checkins.reminderAfterHours * 3_600_000);
+    // b answers
+    const tokenB = new URL(
+      linkIn(checkinMail(deps).find((m) => m.to === b!.email)!.text, `/checkins/${session.sessionId}?t=`),
+    ).searchParams.get('t')!;
+    await answerCheckin(deps, session.sessionId, { token: tokenB, score: 4 });
+    deps.clock.set(reminderA.at);
+    await fire(deps, reminderA);
+    await fire(deps, reminderA); // duplicate
+    await fire(deps, reminderB);
+    const reminders = deps.mail.sent.filter((m) => m.subject.startsWith('A reminder'));
+    expect(reminders.map((m) => m.to)).toEqual([a!.email]);
+    const token = new URL(linkIn(reminders[0]!.text, `/checkins/${session.sessionId}?t=`)).searchParams.get('t')!;
+    const claims = await deps.tokens.verify(token, 'checkin');
+    const firstSent = (await deps.checkins.get(session.sessionId, a!.memberId))!.sentAt!;
+    expect(claims.expiresAt).toBeLessThanOrEqual(Math.floor(Date.parse(firstSent) / 1000) + deps.org.checkins.expiryHours * 3600);
   });
 });
