@@ -97,6 +97,22 @@ export const httpRoutes: readonly HttpRoute[] = [
     feature: 'safeguarding',
     uses: ['table', 'tokens'],
   },
+  { method: 'GET', path: '/checkins/unsubscribe', entry: 'checkins/get-unsubscribe-page', feature: 'members', uses: ['tokens'] },
+  { method: 'POST', path: '/checkins/unsubscribe', entry: 'checkins/unsubscribe', feature: 'members', uses: ['table', 'tokens'] },
+  {
+    method: 'GET',
+    path: '/checkins/{sessionId}',
+    entry: 'checkins/get-checkin-page',
+    feature: 'members',
+    uses: ['table', 'tokens'],
+  },
+  {
+    method: 'POST',
+    path: '/checkins/{sessionId}',
+    entry: 'checkins/answer-checkin',
+    feature: 'members',
+    uses: ['table', 'tokens'],
+  },
   { method: 'GET', path: '/groups', entry: 'sessions/list-groups', feature: 'members', uses: ['table'] },
   { method: 'GET', path: '/directory', entry: 'sessions/get-directory-page', feature: 'members', uses: ['table'] },
   { method: 'GET', path: '/sessions/{sessionId}/book', entry: 'sessions/get-booking-page', feature: 'members' },
@@ -151,10 +167,17 @@ export const httpRoutes: readonly HttpRoute[] = [
     feature: 'facilitators',
     uses: ['table'],
   },
+  {
+    method: 'GET',
+    path: '/admin/sessions/{sessionId}/checkins',
+    entry: 'admin/get-session-checkins',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */
-export const topicNames = ['member-notifications', 'safeguarding-escalations'] as const;
+export const topicNames = ['member-notifications', 'safeguarding-escalations', 'wellbeing-alerts'] as const;
 export type TopicName = (typeof topicNames)[number];
 
 export interface TopicConsumer {
@@ -222,6 +245,13 @@ export const topicConsumers: readonly TopicConsumer[] = [
       ],
     },
     uses: ['table', 'tokens', 'mail', 'scheduler', 'publicUrl'],
+  },
+  {
+    // A low check-in answer or a request to be contacted: a thin email to the group's facilitators.
+    name: 'wellbeing-alert',
+    topic: 'wellbeing-alerts',
+    entry: 'checkins/send-wellbeing-alert',
+    uses: ['table', 'mail', 'publicUrl'],
   },
 ];
 

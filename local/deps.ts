@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { createDynamoCheckinRepository } from '../shared/adapters/aws/dynamo/checkin-repository.ts';
 import { createDynamoDeliveryLog } from '../shared/adapters/aws/dynamo/delivery-log.ts';
 import { createDocumentClient, type TableRef } from '../shared/adapters/aws/dynamo/document-client.ts';
 import { createDynamoEscalationRepository } from '../shared/adapters/aws/dynamo/escalation-repository.ts';
@@ -60,6 +61,7 @@ export function createLocalDeps(options: LocalDepsOptions): LocalDeps {
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
     sessions: createDynamoSessionRepository(table),
+    checkins: createDynamoCheckinRepository(table),
     deliveries: createDynamoDeliveryLog(table, clock),
     escalations: createDynamoEscalationRepository(table, ids),
     webhookSecrets: { keys: async () => [options.secrets.webhookSecret] },

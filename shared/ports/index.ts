@@ -5,12 +5,14 @@
  */
 import type { DomainEvent } from '../domain/events.ts';
 import type { OrgConfig } from '../domain/org/org-config.ts';
+import type { CheckinRepository } from './checkins.ts';
 import type { DeliveryLog } from './deliveries.ts';
 import type { EscalationRepository, SecretKeys } from './escalations.ts';
 import type { FacilitatorRepository } from './facilitators.ts';
 import type { MemberRepository } from './members.ts';
 import type { SessionRepository } from './sessions.ts';
 
+export type { CheckinRecord, CheckinRepository } from './checkins.ts';
 export type { DeliveryLog } from './deliveries.ts';
 export type { EscalationRepository, SecretKeys } from './escalations.ts';
 export type { FacilitatorRepository } from './facilitators.ts';
@@ -109,6 +111,7 @@ export interface Deps {
   members: MemberRepository;
   facilitators: FacilitatorRepository;
   sessions: SessionRepository;
+  checkins: CheckinRepository;
   deliveries: DeliveryLog;
   escalations: EscalationRepository;
   /** The escalation webhook's Standard Webhooks secrets (`whsec_…`): current, then previous. */

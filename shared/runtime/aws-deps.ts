@@ -2,6 +2,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { createDynamoCheckinRepository } from '../adapters/aws/dynamo/checkin-repository.ts';
 import { createDynamoDeliveryLog } from '../adapters/aws/dynamo/delivery-log.ts';
 import { createDocumentClient, type TableRef } from '../adapters/aws/dynamo/document-client.ts';
 import { createDynamoEscalationRepository } from '../adapters/aws/dynamo/escalation-repository.ts';
@@ -40,6 +41,7 @@ export function awsDeps(): Deps {
     members: () => createDynamoMemberRepository(table(), systemClock),
     facilitators: () => createDynamoFacilitatorRepository(table()),
     sessions: () => createDynamoSessionRepository(table()),
+    checkins: () => createDynamoCheckinRepository(table()),
     deliveries: () => createDynamoDeliveryLog(table(), systemClock),
     escalations: () => createDynamoEscalationRepository(table(), createUlids(systemClock)),
     webhookSecrets: () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { createDynamoCheckinRepository } from '../../shared/adapters/aws/dynamo/checkin-repository.ts';
 import { createDynamoDeliveryLog } from '../../shared/adapters/aws/dynamo/delivery-log.ts';
 import type { TableRef } from '../../shared/adapters/aws/dynamo/document-client.ts';
 import { createDynamoEscalationRepository } from '../../shared/adapters/aws/dynamo/escalation-repository.ts';
@@ -130,6 +131,7 @@ export async function testDeps(options: { org?: OrgConfig; table?: TableRef; clo
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
     sessions: createDynamoSessionRepository(table),
+    checkins: createDynamoCheckinRepository(table),
     deliveries: createDynamoDeliveryLog(table, clock),
     escalations: createDynamoEscalationRepository(table, createUlids(clock)),
     webhookSecrets: { keys: async () => [TEST_WEBHOOK_SECRET, TEST_WEBHOOK_PREVIOUS_SECRET] },

@@ -348,7 +348,7 @@ function checkbox(f: {
 </div>`;
 }
 
-function crisisFooter(org: OrgConfig): SafeHtml {
+export function crisisFooter(org: OrgConfig): SafeHtml {
   return html`<h2>If you need support now</h2>
 <ul>${org.crisisLines.map(
     (line) =>

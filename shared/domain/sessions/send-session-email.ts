@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
+import { scheduleCheckin } from '../checkins/send-checkins.ts';
 import { bookingLink } from './book-session.ts';
 import { sessionInvite } from './ics.ts';
 import type { Group, Session } from './model.ts';
@@ -143,6 +144,8 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
       (s): s is NonNullable<typeof s> => s !== undefined && s.status === 'scheduled',
     );
     if (sessions.length === 0) return;
+    // The post-session check-in of each session (before the announcement: it must not depend on members).
+    for (const session of sessions) await scheduleCheckin(deps, session);
     for (const memberId of await deps.sessions.listGroupMembers(group.groupId)) {
       await sendOnce(deps, event.id, memberId, async (to, name) => {
         const member = await deps.members.get(memberId);
@@ -229,6 +232,8 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
   }
   if ((event.type === 'SessionRescheduled' || event.type === 'SessionCancelled') && data.memberIds) {
     const change = event.type === 'SessionCancelled' ? 'cancelled' : 'rescheduled';
+    // Moves (or, for a cancelled session, cancels) the check-in timer from the current state.
+    await scheduleCheckin(deps, session);
     for (const memberId of data.memberIds) {
       const booking = await deps.sessions.getBooking(session.sessionId, memberId);
       if (!booking || booking.status === 'cancelled') continue;

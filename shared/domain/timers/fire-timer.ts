@@ -1,4 +1,5 @@
 import type { Deps } from '../../ports/index.ts';
+import { CHECKIN_REMINDER_KIND, CHECKIN_SEND_KIND, sendCheckinReminder, sendCheckins } from '../checkins/send-checkins.ts';
 import { escalationTimedOut } from '../safeguarding/escalation-timeout.ts';
 import { ESCALATION_TIMEOUT_KIND } from '../safeguarding/notify-escalation.ts';
 import { RESOLVE_REMINDER_KIND, remindToResolve } from '../safeguarding/resolve-reminder.ts';
@@ -13,7 +14,19 @@ import { type TimerMessage, UnknownTimerKindError } from './timer-message.ts';
  */
 export type TimerDeps = Pick<
   Deps,
-  'heartbeats' | 'clock' | 'org' | 'escalations' | 'sessions' | 'members' | 'ids' | 'mail' | 'deliveries' | 'tokens' | 'links'
+  | 'heartbeats'
+  | 'clock'
+  | 'org'
+  | 'escalations'
+  | 'sessions'
+  | 'members'
+  | 'ids'
+  | 'mail'
+  | 'deliveries'
+  | 'tokens'
+  | 'links'
+  | 'checkins'
+  | 'scheduler'
 >;
 
 /** Handles one fired timer. Must tolerate duplicate and late delivery (timers are at-least-once). */
@@ -31,6 +44,12 @@ export const timerKinds: Readonly<Record<string, TimerKindHandler>> = {
   [OFFER_EXPIRY_KIND]: expireWaitlistOffer,
   [SESSION_REMINDER_KIND]: async (deps, timer) => {
     await sendSessionReminder(deps, timer);
+  },
+  [CHECKIN_SEND_KIND]: async (deps, timer) => {
+    await sendCheckins(deps, timer);
+  },
+  [CHECKIN_REMINDER_KIND]: async (deps, timer) => {
+    await sendCheckinReminder(deps, timer);
   },
 };
 

@@ -1,0 +1,13 @@
+import { sessionCheckins } from '../../shared/domain/checkins/session-checkins.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { adminHandler } from '../../shared/runtime/admin.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { json } from '../../shared/runtime/http.ts';
+
+/** GET /admin/sessions/{sessionId}/checkins */
+export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions' | 'members' | 'checkins'>) =>
+  adminHandler(deps, {}, async ({ pathParameters }, facilitator) =>
+    json(200, await sessionCheckins(deps, facilitator, pathParameters.sessionId ?? '')),
+  );
+
+export const handler = makeHandler(awsDeps());

@@ -1,0 +1,39 @@
+import * as z from 'zod';
+import { CheckinLink, openCheckin } from '../../shared/domain/checkins/answer-checkin.ts';
+import { checkinLinkError, checkinPage } from '../../shared/domain/checkins/checkin-pages.ts';
+import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { httpHandler, page } from '../../shared/runtime/http.ts';
+
+/**
+ * GET /checkins/{sessionId}?t=…&a=1…5|contact: the answer page with that answer pre-selected.
+ * Records at most that the link was opened (and flags likely link scanners); never an answer.
+ */
+export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'checkins' | 'clock'>) =>
+  httpHandler(
+    {
+      query: z.object({ t: LinkToken, a: CheckinLink }),
+      orgName: () => deps.org.name,
+      errorPage: (error) => {
+        const problem = checkinLinkError(deps.org, error);
+        return problem && page(problem.status, problem.page);
+      },
+    },
+    async ({ query, pathParameters }) => {
+      const sessionId = pathParameters.sessionId ?? '';
+      const { record, expiresAt } = await openCheckin(deps, sessionId, query.t, query.a);
+      return page(
+        200,
+        checkinPage(deps.org, {
+          sessionId,
+          token: query.t,
+          link: query.a,
+          expiresAt,
+          ...(record.answer ? { saved: record.answer } : {}),
+        }),
+      );
+    },
+  );
+
+export const handler = makeHandler(awsDeps());

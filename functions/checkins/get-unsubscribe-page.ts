@@ -1,0 +1,29 @@
+import * as z from 'zod';
+import {
+  checkUnsubscribeLink,
+  unsubscribeLinkError,
+  unsubscribePage,
+} from '../../shared/domain/checkins/unsubscribe-checkins.ts';
+import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { httpHandler, page } from '../../shared/runtime/http.ts';
+
+/** GET /checkins/unsubscribe?t=…: a page with a button. Changes nothing (link scanners open links). */
+export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens'>) =>
+  httpHandler(
+    {
+      query: z.object({ t: LinkToken }),
+      orgName: () => deps.org.name,
+      errorPage: (error) => {
+        const problem = unsubscribeLinkError(deps.org, error);
+        return problem && page(problem.status, problem.page);
+      },
+    },
+    async ({ query }) => {
+      await checkUnsubscribeLink(deps, query.t);
+      return page(200, unsubscribePage(deps.org, query.t));
+    },
+  );
+
+export const handler = makeHandler(awsDeps());

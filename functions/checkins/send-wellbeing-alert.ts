@@ -1,0 +1,14 @@
+import { sendWellbeingAlert } from '../../shared/domain/checkins/wellbeing-alert.ts';
+import type { Deps } from '../../shared/ports/index.ts';
+import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { sqsHandler } from '../../shared/runtime/batch.ts';
+
+/** The `wellbeing-alert` queue (topic `wellbeing-alerts`): a thin email to the group's facilitators. */
+export const makeHandler = (
+  deps: Pick<Deps, 'org' | 'sessions' | 'members' | 'facilitators' | 'mail' | 'deliveries' | 'links'>,
+) =>
+  sqsHandler('wellbeing-alert', async (body) => {
+    await sendWellbeingAlert(deps, body);
+  });
+
+export const handler = makeHandler(awsDeps());

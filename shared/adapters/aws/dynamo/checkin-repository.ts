@@ -1,0 +1,130 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CheckinRecord, CheckinRepository } from '../../../ports/checkins.ts';
+import type { TableRef } from './document-client.ts';
+import { outboxPut } from './outbox.ts';
+
+const LINKS = ['1', '2', '3', '4', '5', 'contact'];
+
+type Item = Record<string, unknown>;
+
+function fromItem(item: Item): CheckinRecord {
+  const opened: Record<string, string> = {};
+  for (const link of LINKS) {
+    const at = item[`open_${link}`];
+    if (typeof at === 'string') opened[link] = at;
+  }
+  const record: CheckinRecord = {
+    sessionId: String(item.sessionId),
+    memberId: String(item.memberId),
+    opened,
+    flagged: item.flagged === true,
+    ...(typeof item.sentAt === 'string' ? { sentAt: item.sentAt } : {}),
+  };
+  if (typeof item.answeredAt === 'string') {
+    record.answer = {
+      contact: item.contact === true,
+      answeredAt: item.answeredAt,
+      ...(typeof item.score === 'number' ? { score: item.score } : {}),
+      ...(typeof item.comment === 'string' ? { comment: item.comment } : {}),
+    };
+  }
+  return record;
+}
+
+/** Check-ins: pk `CHECKIN#<sessionId>`, sk `MEMBER#<memberId>`. */
+export function createDynamoCheckinRepository(table: TableRef): CheckinRepository {
+  const key = (sessionId: string, memberId: string) => ({ pk: `CHECKIN#${sessionId}`, sk: `MEMBER#${memberId}` });
+  return {
+    async recordOpened(sessionId, memberId, link, at) {
+      if (!LINKS.includes(link)) throw new Error('unknown check-in link');
+      const out = await table.client.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: key(sessionId, memberId),
+          UpdateExpression: 'SET sessionId = :s, memberId = :m, #open = if_not_exists(#open, :at)',
+          ExpressionAttributeNames: { '#open': `open_${link}` },
+          ExpressionAttributeValues: { ':s': sessionId, ':m': memberId, ':at': at },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return fromItem(out.Attributes ?? {});
+    },
+    async markFlagged(sessionId, memberId) {
+      await table.client.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: key(sessionId, memberId),
+          UpdateExpression: 'SET flagged = :t',
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
+    },
+    async recordSent(sessionId, memberId, at) {
+      await table.client.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: key(sessionId, memberId),
+          UpdateExpression: 'SET sessionId = :s, memberId = :m, sentAt = if_not_exists(sentAt, :at)',
+          ExpressionAttributeValues: { ':s': sessionId, ':m': memberId, ':at': at },
+        }),
+      );
+    },
+    async get(sessionId, memberId) {
+      const out = await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: key(sessionId, memberId), ConsistentRead: true }),
+      );
+      return out.Item ? fromItem(out.Item) : undefined;
+    },
+    async saveAnswer(sessionId, memberId, answer, event) {
+      const names: Record<string, string> = {};
+      const values: Item = { ':s': sessionId, ':m': memberId, ':c': answer.contact, ':at': answer.answeredAt };
+      const set = ['sessionId = :s', 'memberId = :m', 'contact = :c', 'answeredAt = :at'];
+      const remove: string[] = [];
+      if (answer.score !== undefined) {
+        set.push('score = :score');
+        values[':score'] = answer.score;
+      } else remove.push('score');
+      if (answer.comment !== undefined) {
+        set.push('#comment = :comment');
+        values[':comment'] = answer.comment;
+        names['#comment'] = 'comment';
+      } else {
+        remove.push('#comment');
+        names['#comment'] = 'comment';
+      }
+      const update = {
+        TableName: table.tableName,
+        Key: key(sessionId, memberId),
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      };
+      if (!event) {
+        await table.client.send(new UpdateCommand(update));
+        return;
+      }
+      // State first, then the event: both or neither.
+      await table.client.send(
+        new TransactWriteCommand({ TransactItems: [{ Update: update }, outboxPut(table.tableName, event)] }),
+      );
+    },
+    async listForSession(sessionId) {
+      const records: CheckinRecord[] = [];
+      let start: Item | undefined;
+      do {
+        const out = await table.client.send(
+          new QueryCommand({
+            TableName: table.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `CHECKIN#${sessionId}` },
+            ConsistentRead: true,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) records.push(fromItem(item));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return records;
+    },
+  };
+}
