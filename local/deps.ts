@@ -61,10 +61,16 @@ export function createLocalDeps(options: LocalDepsOptions): LocalDeps {
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
     sessions: createDynamoSessionRepository(table),
-    checkins: createDynamoCheckinRepository(table),
+    checkins: createDynamoCheckinRepository(table, { clock, months: options.org.retention.checkinAnswersMonths }),
     deliveries: createDynamoDeliveryLog(table, clock),
     escalations: createDynamoEscalationRepository(table, ids),
-    webhookSecrets: { keys: async () => [options.secrets.webhookSecret] },
+    webhookSecrets: {
+      // After `kith webhook-secret rotate --local` (and a restart) the previous secret still verifies.
+      keys: async () => [
+        options.secrets.webhookSecret,
+        ...(options.secrets.previousWebhookSecret ? [options.secrets.previousWebhookSecret] : []),
+      ],
+    },
     heartbeats: createDynamoHeartbeatStore(table),
     mail: createOutboxMailer({ file: join(options.dataDir, 'outbox.json'), from: options.org.email.from, clock, ids }),
     sms: createSmsOutbox({ file: join(options.dataDir, 'sms.json'), clock, ids }),

@@ -5,10 +5,13 @@ import { sqsHandler } from '../../shared/runtime/batch.ts';
 
 /**
  * The `session-mail` queue (topic `member-notifications`, filtered): booking confirmations,
- * waitlist notices, announcements, reschedule/cancel notices; `MemberErased` erases bookings.
+ * waitlist notices, announcements, reschedule/cancel notices; `MemberErased` erases bookings and check-ins.
  */
 export const makeHandler = (
-  deps: Pick<Deps, 'org' | 'members' | 'sessions' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock' | 'scheduler' | 'ids'>,
+  deps: Pick<
+    Deps,
+    'org' | 'members' | 'sessions' | 'checkins' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock' | 'scheduler' | 'ids'
+  >,
 ) =>
   sqsHandler('session-mail', async (body) => {
     await sendSessionEmail(deps, parseSessionMailEvent(body));

@@ -32,4 +32,6 @@ export interface CheckinRepository {
     event?: DomainEvent,
   ): Promise<void>;
   listForSession(sessionId: string): Promise<CheckinRecord[]>;
+  /** Deletes every check-in (answers, comments, opens) of an erased member; returns how many. */
+  eraseMember(memberId: string): Promise<number>;
 }

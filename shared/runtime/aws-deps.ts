@@ -41,7 +41,8 @@ export function awsDeps(): Deps {
     members: () => createDynamoMemberRepository(table(), systemClock),
     facilitators: () => createDynamoFacilitatorRepository(table()),
     sessions: () => createDynamoSessionRepository(table()),
-    checkins: () => createDynamoCheckinRepository(table()),
+    checkins: () =>
+      createDynamoCheckinRepository(table(), { clock: systemClock, months: readOrg().retention.checkinAnswersMonths }),
     deliveries: () => createDynamoDeliveryLog(table(), systemClock),
     escalations: () => createDynamoEscalationRepository(table(), createUlids(systemClock)),
     webhookSecrets: () => {

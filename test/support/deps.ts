@@ -131,7 +131,10 @@ export async function testDeps(options: { org?: OrgConfig; table?: TableRef; clo
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
     sessions: createDynamoSessionRepository(table),
-    checkins: createDynamoCheckinRepository(table),
+    checkins: createDynamoCheckinRepository(table, {
+      clock,
+      months: (options.org ?? exampleOrg()).retention.checkinAnswersMonths,
+    }),
     deliveries: createDynamoDeliveryLog(table, clock),
     escalations: createDynamoEscalationRepository(table, createUlids(clock)),
     webhookSecrets: { keys: async () => [TEST_WEBHOOK_SECRET, TEST_WEBHOOK_PREVIOUS_SECRET] },

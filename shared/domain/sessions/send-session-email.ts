@@ -37,7 +37,7 @@ export function parseSessionMailEvent(body: string): SessionMailEvent {
 
 type SessionMailDeps = Pick<
   Deps,
-  'org' | 'members' | 'sessions' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock' | 'scheduler' | 'ids'
+  'org' | 'members' | 'sessions' | 'checkins' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock' | 'scheduler' | 'ids'
 >;
 
 /** The member's calendar invite for a session (REQUEST while they have a place, CANCEL otherwise). */
@@ -104,11 +104,13 @@ async function sendOnce(
  * The `session-mail` consumer (topic `member-notifications`, filtered to sessions events,
  * `MemberConfirmed` (joins the group signed up from, or asks to join a closed one) and `MemberErased`). Loads current state (events carry ids only) and skips what became stale: a
  * confirmation for a place since cancelled is not sent. `MemberErased` deletes the member's
- * bookings (freeing their places), so no booking outlives the person's data.
+ * check-ins and bookings (freeing their places), so neither outlives the person's data.
  */
 export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMailEvent): Promise<void> {
   const { data } = event;
   if (event.type === 'MemberErased' && data.memberId) {
+    // Their wellbeing answers and comments go with their data.
+    await deps.checkins.eraseMember(data.memberId);
     const freed = await deps.sessions.eraseMemberBookings(data.memberId);
     for (const sessionId of freed) {
       await cancelReminders(deps, sessionId, data.memberId);

@@ -1,5 +1,6 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CheckinRecord, CheckinRepository } from '../../../ports/checkins.ts';
+import type { Clock } from '../../../ports/index.ts';
 import type { TableRef } from './document-client.ts';
 import { outboxPut } from './outbox.ts';
 
@@ -31,9 +32,33 @@ function fromItem(item: Item): CheckinRecord {
   return record;
 }
 
-/** Check-ins: pk `CHECKIN#<sessionId>`, sk `MEMBER#<memberId>`. */
-export function createDynamoCheckinRepository(table: TableRef): CheckinRepository {
+export interface CheckinRetention {
+  clock: Clock;
+  /** org.retention.checkinAnswersMonths: answers are deleted (TTL) and hidden (read-time) after it. */
+  months: number;
+}
+
+/**
+ * Check-ins: pk `CHECKIN#<sessionId>`, sk `MEMBER#<memberId>`; gsi1 `MEMBER#<memberId>#CHECKINS` /
+ * `<sessionId>` finds a member's check-ins for erasure. `expiresAt` (TTL) is set when the item is
+ * first written, the org's retention after that; reads treat an expired item as gone.
+ */
+export function createDynamoCheckinRepository(table: TableRef, retention: CheckinRetention): CheckinRepository {
   const key = (sessionId: string, memberId: string) => ({ pk: `CHECKIN#${sessionId}`, sk: `MEMBER#${memberId}` });
+  const nowSeconds = () => Math.floor(retention.clock.now().getTime() / 1000);
+  const expiry = () => {
+    const at = retention.clock.now();
+    const until = new Date(at);
+    until.setUTCMonth(until.getUTCMonth() + retention.months);
+    return Math.floor(until.getTime() / 1000);
+  };
+  const live = (item: Item | undefined): item is Item =>
+    item !== undefined && !(typeof item.expiresAt === 'number' && item.expiresAt <= nowSeconds());
+  /** Every write that may create the item also indexes it by member and starts its retention. */
+  const identity = (sessionId: string, memberId: string) => ({
+    set: 'sessionId = :s, memberId = :m, gsi1pk = :g, gsi1sk = :s, expiresAt = if_not_exists(expiresAt, :exp)',
+    values: { ':s': sessionId, ':m': memberId, ':g': `MEMBER#${memberId}#CHECKINS`, ':exp': expiry() },
+  });
   return {
     async recordOpened(sessionId, memberId, link, at) {
       if (!LINKS.includes(link)) throw new Error('unknown check-in link');
@@ -41,9 +66,9 @@ export function createDynamoCheckinRepository(table: TableRef): CheckinRepositor
         new UpdateCommand({
           TableName: table.tableName,
           Key: key(sessionId, memberId),
-          UpdateExpression: 'SET sessionId = :s, memberId = :m, #open = if_not_exists(#open, :at)',
+          UpdateExpression: `SET ${identity(sessionId, memberId).set}, #open = if_not_exists(#open, :at)`,
           ExpressionAttributeNames: { '#open': `open_${link}` },
-          ExpressionAttributeValues: { ':s': sessionId, ':m': memberId, ':at': at },
+          ExpressionAttributeValues: { ...identity(sessionId, memberId).values, ':at': at },
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -64,8 +89,8 @@ export function createDynamoCheckinRepository(table: TableRef): CheckinRepositor
         new UpdateCommand({
           TableName: table.tableName,
           Key: key(sessionId, memberId),
-          UpdateExpression: 'SET sessionId = :s, memberId = :m, sentAt = if_not_exists(sentAt, :at)',
-          ExpressionAttributeValues: { ':s': sessionId, ':m': memberId, ':at': at },
+          UpdateExpression: `SET ${identity(sessionId, memberId).set}, sentAt = if_not_exists(sentAt, :at)`,
+          ExpressionAttributeValues: { ...identity(sessionId, memberId).values, ':at': at },
         }),
       );
     },
@@ -73,12 +98,12 @@ export function createDynamoCheckinRepository(table: TableRef): CheckinRepositor
       const out = await table.client.send(
         new GetCommand({ TableName: table.tableName, Key: key(sessionId, memberId), ConsistentRead: true }),
       );
-      return out.Item ? fromItem(out.Item) : undefined;
+      return live(out.Item) ? fromItem(out.Item) : undefined;
     },
     async saveAnswer(sessionId, memberId, answer, event) {
       const names: Record<string, string> = {};
-      const values: Item = { ':s': sessionId, ':m': memberId, ':c': answer.contact, ':at': answer.answeredAt };
-      const set = ['sessionId = :s', 'memberId = :m', 'contact = :c', 'answeredAt = :at'];
+      const values: Item = { ...identity(sessionId, memberId).values, ':c': answer.contact, ':at': answer.answeredAt };
+      const set = [identity(sessionId, memberId).set, 'contact = :c', 'answeredAt = :at'];
       const remove: string[] = [];
       if (answer.score !== undefined) {
         set.push('score = :score');
@@ -121,10 +146,31 @@ export function createDynamoCheckinRepository(table: TableRef): CheckinRepositor
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),
         );
-        for (const item of out.Items ?? []) records.push(fromItem(item));
+        for (const item of out.Items ?? []) if (live(item)) records.push(fromItem(item));
         start = out.LastEvaluatedKey;
       } while (start);
       return records;
+    },
+    async eraseMember(memberId) {
+      let erased = 0;
+      let start: Item | undefined;
+      do {
+        const out = await table.client.send(
+          new QueryCommand({
+            TableName: table.tableName,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :g',
+            ExpressionAttributeValues: { ':g': `MEMBER#${memberId}#CHECKINS` },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        for (const item of out.Items ?? []) {
+          await table.client.send(new DeleteCommand({ TableName: table.tableName, Key: { pk: item.pk, sk: item.sk } }));
+          erased++;
+        }
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return erased;
     },
   };
 }
