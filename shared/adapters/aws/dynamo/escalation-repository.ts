@@ -1,20 +1,11 @@
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { UnavailableError } from '../../../domain/errors.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Escalation, TimelineEntry } from '../../../domain/safeguarding/escalation.ts';
 import type { EscalationRepository } from '../../../ports/escalations.ts';
 import type { Ids } from '../../../ports/index.ts';
 import type { TableRef } from './document-client.ts';
 import { OPEN_ESCALATIONS } from './operator-store.ts';
 import { outboxPut } from './outbox.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { type TransactItem, transactWrite } from './transact.ts';
 
 /**
  * Safeguarding escalations, one table:
@@ -41,25 +32,12 @@ export function createDynamoEscalationRepository(table: TableRef, ids: Ids): Esc
     return typeof id === 'string' ? id : undefined;
   };
 
-  /** Resolves `true` when written, or the index of the item whose condition failed. */
-  const transact = async (items: TransactItem[]): Promise<true | number> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-        return true;
-      } catch (error) {
-        if ((error as Error).name !== 'TransactionCanceledException') throw error;
-        const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code);
-        const failed = codes.indexOf('ConditionalCheckFailed');
-        if (failed >= 0) return failed;
-        if (codes.includes('TransactionConflict') && attempt < 12) {
-          await sleep(10 * 2 ** Math.min(attempt, 5) * (0.5 + Math.random()));
-          continue;
-        }
-        throw new UnavailableError('The escalation store is busy. Please try again.');
-      }
-    }
-  };
+  const transact = (items: TransactItem[]) =>
+    transactWrite(client, items, {
+      retries: 12,
+      backoffMs: (attempt) => 10 * 2 ** Math.min(attempt, 5),
+      busyMessage: 'The escalation store is busy. Please try again.',
+    });
 
   return {
     async raise({ escalation, dedupe, timeline, event }) {
@@ -270,8 +248,4 @@ function nextSeq(): string {
   const micros = Math.floor((performance.timeOrigin + performance.now()) * 1000);
   lastSeq = Math.max(lastSeq + 1, micros);
   return String(lastSeq).padStart(17, '0');
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

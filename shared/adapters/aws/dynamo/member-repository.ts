@@ -1,11 +1,10 @@
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../../../domain/errors.ts';
 import { emailKey, type Member, UNCONFIRMED_RETENTION_DAYS } from '../../../domain/members/member.ts';
 import type { Clock, MemberRepository } from '../../../ports/index.ts';
 import type { TableRef } from './document-client.ts';
 import { outboxPut } from './outbox.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { type TransactItem, transactWrite } from './transact.ts';
 
 /**
  * Members, one table:
@@ -40,28 +39,12 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
     return out.Item && !expired(out.Item) ? toMember(out.Item) : undefined;
   };
 
-  /**
-   * Runs one transaction. Resolves `true` when written, or the index of the item whose condition
-   * failed. Conflicts with a concurrent transaction on the same items are retried with jitter.
-   */
-  const transact = async (items: TransactItem[]): Promise<true | number> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-        return true;
-      } catch (error) {
-        if ((error as Error).name !== 'TransactionCanceledException') throw error;
-        const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code);
-        const failed = codes.indexOf('ConditionalCheckFailed');
-        if (failed >= 0) return failed;
-        if (codes.includes('TransactionConflict') && attempt < 8) {
-          await sleep(10 * 2 ** Math.min(attempt, 5) * (0.5 + Math.random()));
-          continue;
-        }
-        throw new UnavailableError('The member store is busy. Please try again.');
-      }
-    }
-  };
+  const transact = (items: TransactItem[]) =>
+    transactWrite(client, items, {
+      retries: 8,
+      backoffMs: (attempt) => 10 * 2 ** Math.min(attempt, 5),
+      busyMessage: 'The member store is busy. Please try again.',
+    });
 
   return {
     get,
@@ -283,8 +266,4 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
       throw new UnavailableError('The member store is busy. Please try again.');
     },
   };
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

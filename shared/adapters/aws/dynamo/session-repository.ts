@@ -1,18 +1,10 @@
-import {
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../../../domain/errors.ts';
 import type { Booking, Group, Session } from '../../../domain/sessions/model.ts';
 import type { SessionRepository } from '../../../ports/index.ts';
 import type { TableRef } from './document-client.ts';
 import { outboxPut } from './outbox.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import { type TransactItem, transactWrite } from './transact.ts';
 
 /**
  * Groups, sessions and bookings, one table:
@@ -52,28 +44,12 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
     return items;
   };
 
-  /**
-   * One transaction: `true` when written, or the index of the item whose condition failed.
-   * Conflicts with concurrent transactions on the same session are retried with jittered backoff.
-   */
-  const transact = async (items: TransactItem[]): Promise<true | number> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await client.send(new TransactWriteCommand({ TransactItems: items }));
-        return true;
-      } catch (error) {
-        if ((error as Error).name !== 'TransactionCanceledException') throw error;
-        const codes = ((error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code);
-        const failed = codes.indexOf('ConditionalCheckFailed');
-        if (failed >= 0) return failed;
-        if (codes.includes('TransactionConflict') && attempt < 25) {
-          await sleep(Math.min(20 * 2 ** Math.min(attempt, 4), 400) * (0.5 + Math.random()));
-          continue;
-        }
-        throw new UnavailableError('The session is busy. Please try again.');
-      }
-    }
-  };
+  const transact = (items: TransactItem[]) =>
+    transactWrite(client, items, {
+      retries: 25,
+      backoffMs: (attempt) => Math.min(20 * 2 ** Math.min(attempt, 4), 400),
+      busyMessage: 'The session is busy. Please try again.',
+    });
 
   const bookingItem = (booking: Booking) => ({
     ...bookingKey(booking.sessionId, booking.memberId),
@@ -534,8 +510,4 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
       return freed;
     },
   };
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
