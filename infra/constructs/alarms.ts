@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, type AlarmProps, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -40,18 +40,38 @@ export class Alarms extends Construct {
     this.watchDeadLetterQueue(undelivered, 'operator alarm emails SNS could not deliver');
   }
 
-  /** Alarm as soon as one message is visible in a dead-letter queue. */
-  watchDeadLetterQueue(queue: IQueue, what: string): Alarm {
-    const alarm = new Alarm(queue, 'DeadLettersAlarm', {
-      alarmDescription: `Messages in a dead-letter queue: ${what}. Inspect them, fix the cause, then redrive.`,
-      metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+  /**
+   * One alarm to the operator topic. By default it fires on the first datapoint above zero and
+   * treats missing data as fine (no traffic is not a fault).
+   */
+  private alarm(
+    scope: Construct,
+    id: string,
+    alarmDescription: string,
+    metric: IMetric,
+    options: Partial<Pick<AlarmProps, 'threshold' | 'comparisonOperator' | 'evaluationPeriods' | 'treatMissingData'>> = {},
+  ): Alarm {
+    const alarm = new Alarm(scope, id, {
+      alarmDescription,
+      metric,
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...options,
     });
     alarm.addAlarmAction(this.action);
     return alarm;
+  }
+
+  /** Alarm as soon as one message is visible in a dead-letter queue. */
+  watchDeadLetterQueue(queue: IQueue, what: string): Alarm {
+    return this.alarm(
+      queue,
+      'DeadLettersAlarm',
+      `Messages in a dead-letter queue: ${what}. Inspect them, fix the cause, then redrive.`,
+      queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+    );
   }
 
   /**
@@ -67,39 +87,29 @@ export class Alarms extends Construct {
       metricName: `AlarmLines-${logGroup.node.path.replaceAll('/', '-')}`,
       metricValue: '1',
     });
-    const alarm = new Alarm(logGroup, 'AlarmLinesAlarm', {
-      alarmDescription: `ALARM lines logged: ${what}. Read the function's log for the escalation id and act now.`,
-      metric: filter.metric({ period: Duration.minutes(1), statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(this.action);
-    return alarm;
+    return this.alarm(
+      logGroup,
+      'AlarmLinesAlarm',
+      `ALARM lines logged: ${what}. Read the function's log for the escalation id and act now.`,
+      filter.metric({ period: Duration.minutes(1), statistic: 'Sum' }),
+    );
   }
 
   /** The outbox relay: records waiting more than a minute on the stream, or any failed invocation. */
   watchStreamRelay(relay: IFunction): void {
-    const lag = new Alarm(relay, 'IteratorAgeAlarm', {
-      alarmDescription:
-        'The outbox relay is more than a minute behind the table stream: notifications (including safeguarding alerts) are delayed.',
-      metric: relay.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: 60_000,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    const errors = new Alarm(relay, 'ErrorsAlarm', {
-      alarmDescription: 'The outbox relay failed: events are being retried and may reach its dead-letter queue.',
-      metric: relay.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    lag.addAlarmAction(this.action);
-    errors.addAlarmAction(this.action);
+    this.alarm(
+      relay,
+      'IteratorAgeAlarm',
+      'The outbox relay is more than a minute behind the table stream: notifications (including safeguarding alerts) are delayed.',
+      relay.metric('IteratorAge', { period: Duration.minutes(1), statistic: 'Maximum' }),
+      { threshold: 60_000, evaluationPeriods: 3 },
+    );
+    this.alarm(
+      relay,
+      'ErrorsAlarm',
+      'The outbox relay failed: events are being retried and may reach its dead-letter queue.',
+      relay.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+    );
   }
 
   /**
@@ -107,44 +117,31 @@ export class Alarms extends Construct {
    * throttle. Functions that already have an errors alarm (the relay) get only the throttles alarm.
    */
   watchFunction(fn: IFunction, what: string): void {
-    const alarms: Alarm[] = [];
     if (!fn.node.tryFindChild('ErrorsAlarm')) {
-      alarms.push(
-        new Alarm(fn, 'ErrorsAlarm', {
-          alarmDescription: `The ${what} function failed (crash or timeout). Check its log group for the request id.`,
-          metric: fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
-          threshold: 0,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
+      this.alarm(
+        fn,
+        'ErrorsAlarm',
+        `The ${what} function failed (crash or timeout). Check its log group for the request id.`,
+        fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
       );
     }
-    alarms.push(
-      new Alarm(fn, 'ThrottlesAlarm', {
-        alarmDescription: `The ${what} function was throttled: requests were refused or messages delayed. Check the account's concurrency.`,
-        metric: fn.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }),
-        threshold: 0,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
+    this.alarm(
+      fn,
+      'ThrottlesAlarm',
+      `The ${what} function was throttled: requests were refused or messages delayed. Check the account's concurrency.`,
+      fn.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }),
     );
-    for (const alarm of alarms) alarm.addAlarmAction(this.action);
   }
 
   /** A work queue whose oldest message waits longer than `maxAge`: its consumer is stuck or failing. */
   watchQueueAge(queue: IQueue, maxAge: Duration, what: string): Alarm {
-    const alarm = new Alarm(queue, 'OldestMessageAlarm', {
-      alarmDescription: `A message has waited more than ${maxAge.toHumanString()} on ${what}: its worker is stuck or failing.`,
-      metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      threshold: maxAge.toSeconds(),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(this.action);
-    return alarm;
+    return this.alarm(
+      queue,
+      'OldestMessageAlarm',
+      `A message has waited more than ${maxAge.toHumanString()} on ${what}: its worker is stuck or failing.`,
+      queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      { threshold: maxAge.toSeconds(), evaluationPeriods: 3 },
+    );
   }
 
   /** Bounce and complaint rates of one SES configuration set (its reputation metrics). */
@@ -157,46 +154,36 @@ export class Alarms extends Construct {
         period: Duration.hours(1),
         statistic: 'Average',
       });
-    const bounce = new Alarm(scope, 'BounceRateAlarm', {
-      alarmDescription: `The ${what} bounce rate is above ${sesRateThresholds.bounce * 100}% (SES reviews accounts at 5%). Check the addresses bouncing and the ses-feedback queue.`,
-      metric: rate('Reputation.BounceRate'),
-      threshold: sesRateThresholds.bounce,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    const complaint = new Alarm(scope, 'ComplaintRateAlarm', {
-      alarmDescription: `The ${what} complaint rate is above ${sesRateThresholds.complaint * 100}% (SES reviews accounts at 0.1%). Check what was sent.`,
-      metric: rate('Reputation.ComplaintRate'),
-      threshold: sesRateThresholds.complaint,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    bounce.addAlarmAction(this.action);
-    complaint.addAlarmAction(this.action);
+    this.alarm(
+      scope,
+      'BounceRateAlarm',
+      `The ${what} bounce rate is above ${sesRateThresholds.bounce * 100}% (SES reviews accounts at 5%). Check the addresses bouncing and the ses-feedback queue.`,
+      rate('Reputation.BounceRate'),
+      { threshold: sesRateThresholds.bounce },
+    );
+    this.alarm(
+      scope,
+      'ComplaintRateAlarm',
+      `The ${what} complaint rate is above ${sesRateThresholds.complaint * 100}% (SES reviews accounts at 0.1%). Check what was sent.`,
+      rate('Reputation.ComplaintRate'),
+      { threshold: sesRateThresholds.complaint },
+    );
+  }
+
+  /** An app metric of this organisation (shared/runtime/metrics.ts), summed per period. */
+  private appMetric(metricName: string, org: string, period: Duration): Metric {
+    return new Metric({ namespace: METRIC_NAMESPACE, metricName, dimensionsMap: { Org: org }, period, statistic: 'Sum' });
   }
 
   /** An escalation nobody acknowledged after every level and repeat (a metric the app emits). */
   watchUnacknowledgedEscalations(scope: Construct, org: string): Alarm {
-    const alarm = new Alarm(scope, 'UnacknowledgedEscalationAlarm', {
-      alarmDescription:
-        'A safeguarding escalation went through every level without an acknowledgement. Phone the safeguarding leads now, ' +
+    return this.alarm(
+      scope,
+      'UnacknowledgedEscalationAlarm',
+      'A safeguarding escalation went through every level without an acknowledgement. Phone the safeguarding leads now, ' +
         'then list open escalations with the kith CLI.',
-      metric: new Metric({
-        namespace: METRIC_NAMESPACE,
-        metricName: metricNames.escalationUnacknowledged,
-        dimensionsMap: { Org: org },
-        period: Duration.minutes(1),
-        statistic: 'Sum',
-      }),
-      threshold: 0,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(this.action);
-    return alarm;
+      this.appMetric(metricNames.escalationUnacknowledged, org, Duration.minutes(1)),
+    );
   }
 
   /**
@@ -204,23 +191,18 @@ export class Alarms extends Construct {
    * breaching, because silence is exactly the failure this alarm exists for.
    */
   watchHeartbeat(scope: Construct, org: string): Alarm {
-    const alarm = new Alarm(scope, 'HeartbeatAlarm', {
-      alarmDescription:
-        'No timer heartbeat for 15 minutes: scheduled timers (reminders, check-ins, escalation timeouts) are not reaching the timer worker. ' +
+    return this.alarm(
+      scope,
+      'HeartbeatAlarm',
+      'No timer heartbeat for 15 minutes: scheduled timers (reminders, check-ins, escalation timeouts) are not reaching the timer worker. ' +
         'Check the schedule group, the timers queue and its DLQ, and the worker logs.',
-      metric: new Metric({
-        namespace: METRIC_NAMESPACE,
-        metricName: metricNames.timerHeartbeat,
-        dimensionsMap: { Org: org },
-        period: Duration.minutes(heartbeatPeriodMinutes),
-        statistic: 'Sum',
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      treatMissingData: TreatMissingData.BREACHING,
-    });
-    alarm.addAlarmAction(this.action);
-    return alarm;
+      this.appMetric(metricNames.timerHeartbeat, org, Duration.minutes(heartbeatPeriodMinutes)),
+      {
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+    );
   }
 }
