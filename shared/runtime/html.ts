@@ -121,3 +121,23 @@ ${options.footer ? html`<footer>${options.footer}</footer>` : ''}
     },
   };
 }
+
+/**
+ * The HTML document of every email: one accessible article, readable without CSS support, the
+ * subject as its title and label. Features give only the content.
+ */
+export function emailDocument(subject: string, content: SafeHtml): SafeHtml {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${subject}</title>
+</head>
+<body style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 16px; line-height: 1.5; color: #1d1d1f;">
+<div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
+${content}
+</div>
+</body>
+</html>`;
+}

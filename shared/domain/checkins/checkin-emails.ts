@@ -1,5 +1,5 @@
 import type { EmailMessage } from '../../ports/index.ts';
-import { html, paragraphs, type SafeHtml } from '../../runtime/html.ts';
+import { emailDocument, html, paragraphs, type SafeHtml } from '../../runtime/html.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 
 /** The answers a check-in link can carry: 1 (very low) … 5 (very good), or a request to be contacted. */
@@ -88,18 +88,9 @@ export function checkinEmail(
 }
 
 function document(org: OrgConfig, subject: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${subject}</title>
-</head>
-<body style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 16px; line-height: 1.5; color: #1d1d1f;">
-<div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
-${body}
-${paragraphs(`${org.name}\nPhone: ${org.phone}`)}
-</div>
-</body>
-</html>`.value;
+  return emailDocument(
+    subject,
+    html`${body}
+${paragraphs(`${org.name}\nPhone: ${org.phone}`)}`,
+  ).value;
 }

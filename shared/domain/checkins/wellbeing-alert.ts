@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
-import { html } from '../../runtime/html.ts';
+import { emailDocument, html } from '../../runtime/html.ts';
 import type { DomainEvent } from '../events.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 
@@ -63,15 +63,13 @@ export function wellbeingAlertEmail(
     '',
     org.name,
   ].join('\n');
-  const body = html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family: system-ui, sans-serif; font-size: 16px; line-height: 1.5;">
-<div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
-<h1>Check-in follow-up needed</h1>
+  const body = emailDocument(
+    subject,
+    html`<h1>Check-in follow-up needed</h1>
 <p>${line}</p>
 <p><a href="${adminUrl}">Open the check-ins of this session</a></p>
-<p>${org.name}</p>
-</div></body></html>`;
+<p>${org.name}</p>`,
+  );
   return { to, subject, text: `${text}\n`, html: body.value, stream: 'staff' };
 }
 

@@ -1,5 +1,5 @@
 import type { EmailMessage } from '../../ports/index.ts';
-import { html, paragraphs, type SafeHtml } from '../../runtime/html.ts';
+import { emailDocument, html, paragraphs, type SafeHtml } from '../../runtime/html.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import { UNCONFIRMED_RETENTION_DAYS } from './member.ts';
 
@@ -111,19 +111,10 @@ function signature(org: OrgConfig): string[] {
 }
 
 function message(org: OrgConfig, to: string, subject: string, text: string, body: SafeHtml): EmailMessage {
-  const document = html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${subject}</title>
-</head>
-<body style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 16px; line-height: 1.5; color: #1d1d1f;">
-<div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
-${body}
-${paragraphs(signature(org).join('\n'))}
-</div>
-</body>
-</html>`;
+  const document = emailDocument(
+    subject,
+    html`${body}
+${paragraphs(signature(org).join('\n'))}`,
+  );
   return { to, subject, text: `${text}\n`, html: document.value, stream: 'member' };
 }

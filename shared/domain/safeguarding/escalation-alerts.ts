@@ -1,5 +1,5 @@
 import type { EmailMessage } from '../../ports/index.ts';
-import { html } from '../../runtime/html.ts';
+import { emailDocument, html } from '../../runtime/html.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import type { Escalation } from './escalation.ts';
 
@@ -48,12 +48,9 @@ export function escalationAlertEmail(org: OrgConfig, to: string, alert: AlertCon
     org.name,
     `Phone: ${org.phone}`,
   ].join('\n');
-  const body = html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 16px; line-height: 1.5; color: #1d1d1f;">
-<div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
-${escalation.drill ? html`<p><strong>${DRILL_MARK}</strong></p>` : ''}
+  const body = emailDocument(
+    subject,
+    html`${escalation.drill ? html`<p><strong>${DRILL_MARK}</strong></p>` : ''}
 <h1>Safeguarding alert ${escalation.reference}</h1>
 <p>A facilitator at ${org.name} has raised a safeguarding concern that needs a safeguarding lead${repeat}.</p>
 <dl>
@@ -64,10 +61,8 @@ ${escalation.drill ? html`<p><strong>${DRILL_MARK}</strong></p>` : ''}
 </dl>
 <p><a href="${alert.ackUrl}">Open the acknowledgement page for ${escalation.reference}</a>, enter the code above and your name, and press "Acknowledge".</p>
 <p>If nobody acknowledges within ${alert.ackWithinMinutes} minutes, the next contacts are alerted. The details of the concern are kept in kith, not in this email.</p>
-<p>${org.name}<br>Phone: ${org.phone}</p>
-</div>
-</body>
-</html>`;
+<p>${org.name}<br>Phone: ${org.phone}</p>`,
+  );
   return { to, subject, text, html: body.value, stream: 'staff' };
 }
 
@@ -100,18 +95,13 @@ export function debriefEmail(org: OrgConfig, to: string, reference: string): Ema
     '',
     org.name,
   ].join('\n');
-  const body = html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 16px; line-height: 1.5;">
-<div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
-<h1>Debrief after safeguarding concern ${reference}</h1>
+  const body = emailDocument(
+    subject,
+    html`<h1>Debrief after safeguarding concern ${reference}</h1>
 <p>Thank you for raising safeguarding concern ${reference}. The safeguarding lead has been alerted.</p>
 <p>Raising a concern can be hard. Please arrange a debrief in the next few days, even if you feel fine:</p>
 <p>${contact.name}<br>${reach.map((line, i) => html`${i ? html`<br>` : ''}${line}`)}</p>
-<p>${org.name}</p>
-</div>
-</body>
-</html>`;
+<p>${org.name}</p>`,
+  );
   return { to, subject, text, html: body.value, stream: 'staff' };
 }

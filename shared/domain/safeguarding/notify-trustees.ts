@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
-import { html } from '../../runtime/html.ts';
+import { emailDocument, html } from '../../runtime/html.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 
 /** The part of `EscalationSeriousHarmReported` the trustee mailer reads. */
@@ -62,20 +62,15 @@ export function trusteesEmail(org: OrgConfig, reference: string, adminUrl: strin
     '',
     org.name,
   ].join('\n');
-  const body = html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 16px; line-height: 1.5; color: #1d1d1f;">
-<div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
-<h1>Serious incident report needed: ${reference}</h1>
+  const body = emailDocument(
+    subject,
+    html`<h1>Serious incident report needed: ${reference}</h1>
 <p>Dear ${org.trustees.name},</p>
 <p>Safeguarding concern ${reference} at ${org.name} has been resolved by a safeguarding lead, who recorded that serious harm occurred or was alleged.</p>
 <p>The trustees may need to report a serious incident to the charity regulator promptly. Please ask the safeguarding lead for the details.</p>
 <p><a href="${adminUrl}">The record of ${reference}</a> (safeguarding leads and admins sign in).</p>
 <p>The details of the concern are kept in kith, not in this email.</p>
-<p>${org.name}</p>
-</div>
-</body>
-</html>`;
+<p>${org.name}</p>`,
+  );
   return { to: org.trustees.email, subject, text, html: body.value, stream: 'staff' };
 }

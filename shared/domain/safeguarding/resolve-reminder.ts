@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
-import { html } from '../../runtime/html.ts';
+import { emailDocument, html } from '../../runtime/html.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import type { TimerMessage } from '../timers/timer-message.ts';
 import type { Escalation } from './escalation.ts';
@@ -87,19 +87,14 @@ export function resolveReminderEmail(
     '',
     org.name,
   ].join('\n');
-  const body = html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>${subject}</title></head>
-<body style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 16px; line-height: 1.5; color: #1d1d1f;">
-<div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
-<h1>Safeguarding concern ${reference} is not resolved yet</h1>
+  const body = emailDocument(
+    subject,
+    html`<h1>Safeguarding concern ${reference} is not resolved yet</h1>
 <p>Safeguarding concern ${reference} at ${org.name} was acknowledged${by} but has not been resolved within ${hours} hours.</p>
 <p>Please check it is being dealt with, and record the outcome when it is resolved.</p>
 <p><a href="${adminUrl}">The record of ${reference}</a> (safeguarding leads and admins sign in).</p>
 <p>The details of the concern are kept in kith, not in this email.</p>
-<p>${org.name}</p>
-</div>
-</body>
-</html>`;
+<p>${org.name}</p>`,
+  );
   return { to, subject, text, html: body.value, stream: 'staff' };
 }

@@ -1,5 +1,5 @@
 import type { EmailMessage } from '../../ports/index.ts';
-import { html, type SafeHtml } from '../../runtime/html.ts';
+import { emailDocument, html, type SafeHtml } from '../../runtime/html.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import type { Group, Session } from './model.ts';
 import { formatForPeople } from './zoned-time.ts';
@@ -229,15 +229,10 @@ function list(lines: string[]): SafeHtml {
 
 function message(org: OrgConfig, to: string, subject: string, textLines: string[], body: SafeHtml): EmailMessage {
   const footer = ['', org.name, `Phone: ${org.phone}`];
-  const document = html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${subject}</title></head>
-<body style="font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; font-size: 16px; line-height: 1.5;">
-<div role="article" aria-label="${subject}" style="max-width: 36rem; margin: 0 auto; padding: 1rem;">
-${body}
-<p>${org.name}<br>Phone: ${org.phone}</p>
-</div>
-</body>
-</html>`;
+  const document = emailDocument(
+    subject,
+    html`${body}
+<p>${org.name}<br>Phone: ${org.phone}</p>`,
+  );
   return { to, subject, text: `${[...textLines, ...footer].join('\n')}\n`, html: document.value, stream: 'member' as const };
 }
