@@ -1,7 +1,8 @@
 import { sessionCheckins } from '../../shared/domain/checkins/session-checkins.ts';
 import type { Deps } from '../../shared/ports/index.ts';
 import { adminHandler } from '../../shared/runtime/admin.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { checkins, facilitators, members, sessions } from '../../shared/runtime/aws/dynamo.ts';
 import { json } from '../../shared/runtime/http.ts';
 
 /** GET /admin/sessions/{sessionId}/checkins */
@@ -10,4 +11,4 @@ export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions' | 'memb
     json(200, await sessionCheckins(deps, facilitator, pathParameters.sessionId ?? '')),
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ members, facilitators, sessions, checkins }));

@@ -1,7 +1,8 @@
 import { listJoinRequests } from '../../shared/domain/sessions/join-requests.ts';
 import type { Deps } from '../../shared/ports/index.ts';
 import { adminHandler } from '../../shared/runtime/admin.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { facilitators, members, sessions } from '../../shared/runtime/aws/dynamo.ts';
 import { json } from '../../shared/runtime/http.ts';
 
 /** GET /admin/groups/{groupId}/requests: members asking to join a closed group. */
@@ -10,4 +11,4 @@ export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions' | 'memb
     json(200, await listJoinRequests(deps, facilitator, pathParameters.groupId ?? '')),
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ members, facilitators, sessions }));

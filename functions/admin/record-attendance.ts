@@ -2,7 +2,8 @@ import { AttendanceRequest } from '../../shared/domain/sessions/model.ts';
 import { recordAttendance } from '../../shared/domain/sessions/roster.ts';
 import type { Deps } from '../../shared/ports/index.ts';
 import { adminHandler } from '../../shared/runtime/admin.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { facilitators, sessions } from '../../shared/runtime/aws/dynamo.ts';
 import { json } from '../../shared/runtime/http.ts';
 
 /** PUT /admin/sessions/{sessionId}/attendance `{ present: [memberId] }` */
@@ -11,4 +12,4 @@ export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions'>) =>
     json(200, await recordAttendance(deps, facilitator, pathParameters.sessionId ?? '', body)),
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ facilitators, sessions }));

@@ -3,7 +3,9 @@ import { RescheduleSessionRequest } from '../../shared/domain/sessions/model.ts'
 import { rescheduleSession } from '../../shared/domain/sessions/schedule-sessions.ts';
 import type { Deps } from '../../shared/ports/index.ts';
 import { adminHandler } from '../../shared/runtime/admin.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids, org } from '../../shared/runtime/aws/core.ts';
+import { facilitators, sessions } from '../../shared/runtime/aws/dynamo.ts';
 import { json } from '../../shared/runtime/http.ts';
 
 /** PATCH /admin/sessions/{sessionId}: reschedule; everyone booked is told. */
@@ -13,4 +15,4 @@ export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions' | 'ids'
     return json(200, sessionView(session, group));
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, ids, facilitators, sessions }));

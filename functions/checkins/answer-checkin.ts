@@ -7,7 +7,10 @@ import {
 import { checkinLinkError, checkinPage, checkinThanksPage } from '../../shared/domain/checkins/checkin-pages.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids, org } from '../../shared/runtime/aws/core.ts';
+import { checkins } from '../../shared/runtime/aws/dynamo.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, json, page } from '../../shared/runtime/http.ts';
 
 /** POST /checkins/{sessionId}: "Send my answer" (the token in a hidden field). Saves or changes the answer until expiry. */
@@ -54,4 +57,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'checkins' | 'cl
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, ids, checkins, tokens }));

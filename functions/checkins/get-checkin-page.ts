@@ -3,7 +3,10 @@ import { CheckinLink, openCheckin } from '../../shared/domain/checkins/answer-ch
 import { checkinLinkError, checkinPage } from '../../shared/domain/checkins/checkin-pages.ts';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, org } from '../../shared/runtime/aws/core.ts';
+import { checkins } from '../../shared/runtime/aws/dynamo.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 
 /**
@@ -36,4 +39,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'checkins' | 'cl
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, checkins, tokens }));

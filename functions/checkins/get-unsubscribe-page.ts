@@ -6,7 +6,9 @@ import {
 } from '../../shared/domain/checkins/unsubscribe-checkins.ts';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { org } from '../../shared/runtime/aws/core.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 
 /** GET /checkins/unsubscribe?t=…: a page with a button. Changes nothing (link scanners open links). */
@@ -26,4 +28,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens'>) =>
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, tokens }));

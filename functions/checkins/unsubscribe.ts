@@ -6,7 +6,10 @@ import {
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { org } from '../../shared/runtime/aws/core.ts';
+import { members } from '../../shared/runtime/aws/dynamo.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, json, page } from '../../shared/runtime/http.ts';
 
 /**
@@ -34,4 +37,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members'>) =>
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, members, tokens }));

@@ -1,7 +1,10 @@
 import { ConfirmSignupRequest, confirmSignup } from '../../shared/domain/members/confirm-signup.ts';
 import { confirmedPage, linkErrorPage, signupDeletedPage } from '../../shared/domain/members/member-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids, org } from '../../shared/runtime/aws/core.ts';
+import { members } from '../../shared/runtime/aws/dynamo.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, json, page } from '../../shared/runtime/http.ts';
 
 /** POST /confirm: the confirmation page's button (the token in a hidden field). */
@@ -28,4 +31,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members' | 'ids
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, ids, members, tokens }));

@@ -2,7 +2,9 @@ import { ValidationError } from '../../shared/domain/errors.ts';
 import { createSignup, SIGNUP_ACCEPTED, SignupRequest, signupFromForm } from '../../shared/domain/members/create-signup.ts';
 import { checkEmailPage, signupFormValues, signupPage } from '../../shared/domain/members/member-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids, org } from '../../shared/runtime/aws/core.ts';
+import { members } from '../../shared/runtime/aws/dynamo.ts';
 import { httpHandler, json, page } from '../../shared/runtime/http.ts';
 
 /**
@@ -28,4 +30,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'members' | 'ids' | 'clock'
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, ids, members }));

@@ -2,7 +2,10 @@ import * as z from 'zod';
 import { LinkToken, viewConfirmation } from '../../shared/domain/members/confirm-signup.ts';
 import { confirmedPage, confirmPage, linkErrorPage, signupDeletedPage } from '../../shared/domain/members/member-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { org } from '../../shared/runtime/aws/core.ts';
+import { members } from '../../shared/runtime/aws/dynamo.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 
 /**
@@ -27,4 +30,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members'>) =>
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, members, tokens }));

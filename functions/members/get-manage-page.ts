@@ -3,7 +3,10 @@ import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
 import { dataDeletedPage, linkErrorPage, managePage } from '../../shared/domain/members/member-pages.ts';
 import { viewMembership } from '../../shared/domain/members/update-membership.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { org } from '../../shared/runtime/aws/core.ts';
+import { members } from '../../shared/runtime/aws/dynamo.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 
 /** GET /manage?t=…: the manage page from the welcome email. Changes nothing; its buttons POST. */
@@ -24,4 +27,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members'>) =>
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, members, tokens }));

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { signupPage } from '../../shared/domain/members/member-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { org } from '../../shared/runtime/aws/core.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 
 /** `?groupId=` pre-selects the group a member joins from; anything that is not a group id is ignored. */
@@ -19,4 +20,4 @@ export const makeHandler = (deps: Pick<Deps, 'org'>) =>
     page(200, signupPage(deps.org, query.groupId ? { groupId: query.groupId } : {})),
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org }));

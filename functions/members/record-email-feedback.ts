@@ -1,6 +1,8 @@
 import { parseSesFeedback, recordEmailFeedback } from '../../shared/domain/members/record-email-feedback.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock } from '../../shared/runtime/aws/core.ts';
+import { members } from '../../shared/runtime/aws/dynamo.ts';
 import { sqsHandler } from '../../shared/runtime/batch.ts';
 
 /**
@@ -13,4 +15,4 @@ export const makeHandler = (deps: Pick<Deps, 'members' | 'clock'>) =>
     await recordEmailFeedback(deps, parseSesFeedback(body));
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ clock, members }));

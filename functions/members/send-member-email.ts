@@ -1,6 +1,10 @@
 import { parseMemberMailEvent, sendMemberEmail } from '../../shared/domain/members/send-member-email.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { links, org } from '../../shared/runtime/aws/core.ts';
+import { deliveries, members } from '../../shared/runtime/aws/dynamo.ts';
+import { mail } from '../../shared/runtime/aws/mail.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { sqsHandler } from '../../shared/runtime/batch.ts';
 
 /**
@@ -12,4 +16,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'members' | 'mail' | 'deliv
     await sendMemberEmail(deps, parseMemberMailEvent(body));
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, links, members, deliveries, tokens, mail }));

@@ -7,7 +7,10 @@ import {
   viewMembership,
 } from '../../shared/domain/members/update-membership.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids, org } from '../../shared/runtime/aws/core.ts';
+import { members } from '../../shared/runtime/aws/dynamo.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, json, page } from '../../shared/runtime/http.ts';
 
 /**
@@ -54,4 +57,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members' | 'ids
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, ids, members, tokens }));

@@ -2,7 +2,12 @@ import { fireTimer, type TimerDeps } from '../../shared/domain/timers/fire-timer
 import { HEARTBEAT_KIND } from '../../shared/domain/timers/heartbeat.ts';
 import { parseTimerMessage } from '../../shared/domain/timers/timer-message.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids, links, org } from '../../shared/runtime/aws/core.ts';
+import { checkins, deliveries, escalations, heartbeats, members, sessions } from '../../shared/runtime/aws/dynamo.ts';
+import { mail } from '../../shared/runtime/aws/mail.ts';
+import { scheduler } from '../../shared/runtime/aws/scheduler.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { sqsHandler } from '../../shared/runtime/batch.ts';
 import { emitMetric, metricNames } from '../../shared/runtime/metrics.ts';
 
@@ -19,4 +24,20 @@ export const makeHandler = (deps: TimerDeps & Pick<Deps, 'org'>) =>
     if (timer.kind === HEARTBEAT_KIND) emitMetric(deps.org.slug, metricNames.timerHeartbeat);
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(
+  composeDeps({
+    org,
+    clock,
+    ids,
+    links,
+    members,
+    sessions,
+    checkins,
+    deliveries,
+    escalations,
+    heartbeats,
+    tokens,
+    mail,
+    scheduler,
+  }),
+);

@@ -4,7 +4,8 @@ import * as z from 'zod';
 import { eventFromOutboxItem } from '../../shared/adapters/aws/dynamo/outbox.ts';
 import type { DomainEvent } from '../../shared/domain/events.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { events } from '../../shared/runtime/aws/sns.ts';
 import { streamHandler } from '../../shared/runtime/batch.ts';
 import { OUTBOX_KIND } from '../../shared/table-definition.ts';
 import { topicNames } from '../routes.ts';
@@ -39,4 +40,4 @@ export const makeHandler = (deps: Pick<Deps, 'events'>) =>
     await deps.events.publish(parsed.data as DomainEvent);
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ events }));

@@ -2,7 +2,10 @@ import { TooManyRequestsError, ValidationError } from '../../shared/domain/error
 import { AcknowledgeRequest, acknowledgeEscalation } from '../../shared/domain/safeguarding/acknowledge-escalation.ts';
 import { acknowledgedPage, acknowledgePage, lockedPage } from '../../shared/domain/safeguarding/escalation-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, org } from '../../shared/runtime/aws/core.ts';
+import { escalations } from '../../shared/runtime/aws/dynamo.ts';
+import { scheduler } from '../../shared/runtime/aws/scheduler.ts';
 import { httpHandler, json, page } from '../../shared/runtime/http.ts';
 
 /**
@@ -35,4 +38,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'escalations' | 'clock' | '
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, escalations, scheduler }));

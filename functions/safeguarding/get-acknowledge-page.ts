@@ -1,7 +1,9 @@
 import { viewAcknowledgement } from '../../shared/domain/safeguarding/acknowledge-escalation.ts';
 import { acknowledgedPage, acknowledgePage, lockedPage } from '../../shared/domain/safeguarding/escalation-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { org } from '../../shared/runtime/aws/core.ts';
+import { escalations } from '../../shared/runtime/aws/dynamo.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 
 /**
@@ -16,4 +18,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'escalations'>) =>
     return page(200, acknowledgePage(deps.org, view.escalation));
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, escalations }));

@@ -1,7 +1,10 @@
 import * as z from 'zod';
 import { escalationFormPage, facilitatorFromFormLink } from '../../shared/domain/safeguarding/escalation-form.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { org } from '../../shared/runtime/aws/core.ts';
+import { facilitators } from '../../shared/runtime/aws/dynamo.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 
 /** GET /forms/escalation?f=…: the hosted form, reached through a facilitator's personal link. */
@@ -11,4 +14,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'facilitators'>)
     return page(200, escalationFormPage(deps.org, query.f));
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, facilitators, tokens }));

@@ -2,7 +2,10 @@ import { UnauthorizedError, UnavailableError, UnsupportedMediaTypeError, Validat
 import { EscalationRequest } from '../../shared/domain/safeguarding/escalation.ts';
 import { raiseEscalation } from '../../shared/domain/safeguarding/raise-escalation.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids, org } from '../../shared/runtime/aws/core.ts';
+import { escalations } from '../../shared/runtime/aws/dynamo.ts';
+import { webhookSecrets } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, json } from '../../shared/runtime/http.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
 import { verifyWebhook, WebhookVerificationError } from '../../shared/runtime/standard-webhooks.ts';
@@ -53,4 +56,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'escalations' | 'ids' | 'cl
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, ids, escalations, webhookSecrets }));

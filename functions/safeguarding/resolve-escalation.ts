@@ -1,7 +1,9 @@
 import { ResolveRequest, resolveEscalation } from '../../shared/domain/safeguarding/resolve-escalation.ts';
 import type { Deps } from '../../shared/ports/index.ts';
 import { adminHandler } from '../../shared/runtime/admin.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids } from '../../shared/runtime/aws/core.ts';
+import { escalations, facilitators } from '../../shared/runtime/aws/dynamo.ts';
 import { json } from '../../shared/runtime/http.ts';
 
 /** POST /admin/escalations/{escalationId}/resolve (bearer: safeguarding lead or admin) → `{ status, resolution }`. */
@@ -11,4 +13,4 @@ export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'escalations' | 'c
     return json(200, { status: outcome, resolution });
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ clock, ids, facilitators, escalations }));

@@ -1,6 +1,11 @@
 import { notifyEscalation, parseEscalationAlertEvent } from '../../shared/domain/safeguarding/notify-escalation.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, links, org } from '../../shared/runtime/aws/core.ts';
+import { deliveries, escalations } from '../../shared/runtime/aws/dynamo.ts';
+import { mail } from '../../shared/runtime/aws/mail.ts';
+import { scheduler } from '../../shared/runtime/aws/scheduler.ts';
+import { sms } from '../../shared/runtime/aws/sns.ts';
 import { sqsHandler } from '../../shared/runtime/batch.ts';
 
 /**
@@ -14,4 +19,4 @@ export const makeHandler = (
     await notifyEscalation(deps, parseEscalationAlertEvent(body), 'email');
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, links, deliveries, escalations, mail, sms, scheduler }));

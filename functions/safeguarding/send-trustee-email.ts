@@ -1,6 +1,9 @@
 import { notifyTrustees, parseSeriousHarmEvent } from '../../shared/domain/safeguarding/notify-trustees.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { links, org } from '../../shared/runtime/aws/core.ts';
+import { deliveries, escalations } from '../../shared/runtime/aws/dynamo.ts';
+import { mail } from '../../shared/runtime/aws/mail.ts';
 import { sqsHandler } from '../../shared/runtime/batch.ts';
 
 /**
@@ -12,4 +15,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'escalations' | 'mail' | 'd
     await notifyTrustees(deps, parseSeriousHarmEvent(body));
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, links, deliveries, escalations, mail }));

@@ -10,7 +10,10 @@ import {
   raiseFromForm,
 } from '../../shared/domain/safeguarding/escalation-form.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids, org } from '../../shared/runtime/aws/core.ts';
+import { escalations, facilitators } from '../../shared/runtime/aws/dynamo.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { zodFields } from '../../shared/runtime/errors.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
@@ -48,4 +51,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'facilitators' |
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, ids, facilitators, escalations, tokens }));

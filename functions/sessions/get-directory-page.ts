@@ -1,7 +1,9 @@
 import { listDirectory } from '../../shared/domain/sessions/manage-groups.ts';
 import { directoryPage } from '../../shared/domain/sessions/session-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, org } from '../../shared/runtime/aws/core.ts';
+import { sessions } from '../../shared/runtime/aws/dynamo.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 import { DirectoryQuery } from './list-groups.ts';
 
@@ -17,4 +19,4 @@ export const makeHandler = (deps: Pick<Deps, 'sessions' | 'clock' | 'org'>) =>
     return page(200, directoryPage(deps.org, groups, filter, topics));
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, sessions }));

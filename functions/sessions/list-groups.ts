@@ -2,7 +2,9 @@ import * as z from 'zod';
 import { listDirectory } from '../../shared/domain/sessions/manage-groups.ts';
 import { Topic } from '../../shared/domain/sessions/model.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock } from '../../shared/runtime/aws/core.ts';
+import { sessions } from '../../shared/runtime/aws/dynamo.ts';
 import { httpHandler, json } from '../../shared/runtime/http.ts';
 
 export const DirectoryQuery = z.object({
@@ -27,4 +29,4 @@ export const makeHandler = (deps: Pick<Deps, 'sessions' | 'clock'>) =>
     ),
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ clock, sessions }));

@@ -1,6 +1,11 @@
 import { parseSessionMailEvent, sendSessionEmail } from '../../shared/domain/sessions/send-session-email.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids, links, org } from '../../shared/runtime/aws/core.ts';
+import { checkins, deliveries, members, sessions } from '../../shared/runtime/aws/dynamo.ts';
+import { mail } from '../../shared/runtime/aws/mail.ts';
+import { scheduler } from '../../shared/runtime/aws/scheduler.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { sqsHandler } from '../../shared/runtime/batch.ts';
 
 /**
@@ -17,4 +22,6 @@ export const makeHandler = (
     await sendSessionEmail(deps, parseSessionMailEvent(body));
   });
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(
+  composeDeps({ org, clock, ids, links, members, sessions, checkins, deliveries, tokens, mail, scheduler }),
+);

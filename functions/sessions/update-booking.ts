@@ -2,7 +2,10 @@ import { BookingAction, updateBooking } from '../../shared/domain/sessions/book-
 import { placesLeft } from '../../shared/domain/sessions/manage-groups.ts';
 import { bookingLinkErrorPage, bookingPage } from '../../shared/domain/sessions/session-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
+import { composeDeps } from '../../shared/runtime/aws/compose.ts';
+import { clock, ids, org } from '../../shared/runtime/aws/core.ts';
+import { members, sessions } from '../../shared/runtime/aws/dynamo.ts';
+import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, json, page } from '../../shared/runtime/http.ts';
 
 /** POST /sessions/{sessionId}/book: "Book a place" or "Cancel my place" from the booking page (token in a hidden field). */
@@ -24,4 +27,4 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members' | 'ses
     },
   );
 
-export const handler = makeHandler(awsDeps());
+export const handler = makeHandler(composeDeps({ org, clock, ids, members, sessions, tokens }));

@@ -71,6 +71,9 @@ export interface AppFunctionProps {
 const esmRequireBanner =
   "import { createRequire as __kithCreateRequire } from 'node:module'; const require = __kithCreateRequire(import.meta.url);";
 
+/** The env-only credential provider that replaces the SDK's default chain in Lambda bundles. */
+const lambdaCredentialsModule = join(repoRoot, 'shared', 'runtime', 'aws', 'lambda-credentials.ts');
+
 /**
  * The one way kith builds a Lambda function: Node.js 24 on arm64, an ESM bundle made by local esbuild
  * (AWS SDK bundled, minified, source maps on), JSON logs into its own KMS-encrypted log group with the
@@ -127,6 +130,9 @@ export class AppFunction extends Construct {
         banner: esmRequireBanner,
         // Functions read the org config from here (shared/runtime/aws-deps.ts): validated once, at synth.
         define: { 'process.env.KITH_ORG_JSON': JSON.stringify(JSON.stringify(props.org)) },
+        // Lambda supplies credentials only as environment variables: the SDK's default chain (SSO, ini files,
+        // metadata, STS) can never be reached there, and is about 90 KB of each bundle. Lambda builds only.
+        esbuildArgs: { '--alias': `@aws-sdk/credential-provider-node=${lambdaCredentialsModule}` },
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
       },
