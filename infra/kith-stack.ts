@@ -1,10 +1,10 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { HttpRoute, TopicConsumer } from '../functions/routes.ts';
+import { type HttpRoute, type TopicConsumer, topicConsumers } from '../functions/routes.ts';
 import type { OrgConfig } from '../shared/domain/org/org-config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Api } from './constructs/api.ts';
-import { AppFunction, type Bindings } from './constructs/app-function.ts';
+import type { Bindings } from './constructs/app-function.ts';
 import { Data } from './constructs/data.ts';
 import { Email } from './constructs/email.ts';
 import { EmailFeedback } from './constructs/email-feedback.ts';
@@ -21,6 +21,9 @@ export interface KithStackProps extends Omit<StackProps, 'env'> {
   /** Defaults to the topology's `topicConsumers` (functions/routes.ts). */
   readonly consumers?: readonly TopicConsumer[];
 }
+
+/** The HTTP entries through which an escalation arrives: their errors alarm on their own. */
+export const escalationIntake = ['safeguarding/receive-escalation-webhook', 'safeguarding/submit-escalation-form'];
 
 /** `Kith-<slug>`: the stack of one organisation. */
 export function stackName(org: Pick<OrgConfig, 'slug'>): string {
@@ -89,9 +92,15 @@ export class KithStack extends Stack {
       webhookSecretArn: this.secrets.webhookSecret.secretArn,
       operatorTopicArn: this.alarms.topic.topicArn,
     });
-    // Last: every function of every feature (whatever added it) alarms on errors and throttles.
-    for (const construct of this.node.findAll()) {
-      if (construct instanceof AppFunction) this.alarms.watchFunction(construct.fn, construct.node.path.replace(`${id}/`, ''));
-    }
+    // Every function is covered by the API's 5xx alarm, its queue's dead-letter alarm and the account's
+    // throttles alarm; the escalation path also alarms on each of its functions' errors.
+    this.alarms.watchFleet(this.api.stage);
+    const escalationPath = [
+      ...escalationIntake.flatMap((entry) => this.api.functions.get(entry) ?? []),
+      ...(consumers ?? topicConsumers).filter((c) => c.critical).flatMap((c) => this.messaging.consumers.get(c.name) ?? []),
+      ...(this.timers.worker ? [this.timers.worker] : []),
+      this.messaging.relay,
+    ];
+    for (const fn of escalationPath) this.alarms.watchFunctionErrors(fn.fn, fn.node.path.replace(`${id}/`, ''));
   }
 }

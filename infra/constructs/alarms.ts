@@ -1,4 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, type AlarmProps, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -113,23 +114,43 @@ export class Alarms extends Construct {
   }
 
   /**
-   * Any failed invocation (a crash or a timeout: handled errors are answers, not failures) and any
-   * throttle. Functions that already have an errors alarm (the relay) get only the throttles alarm.
+   * Any failed invocation of one function (a crash or a timeout: handled errors are answers, not
+   * failures). Only the functions on the escalation path get their own (the relay has one already):
+   * a failure anywhere else is seen by a cheaper signal that already alarms (see `watchFleet`).
    */
-  watchFunction(fn: IFunction, what: string): void {
-    if (!fn.node.tryFindChild('ErrorsAlarm')) {
-      this.alarm(
-        fn,
-        'ErrorsAlarm',
-        `The ${what} function failed (crash or timeout). Check its log group for the request id.`,
-        fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
-      );
-    }
+  watchFunctionErrors(fn: IFunction, what: string): void {
+    if (fn.node.tryFindChild('ErrorsAlarm')) return;
     this.alarm(
       fn,
+      'ErrorsAlarm',
+      `The ${what} function failed (crash or timeout). Check its log group for the request id.`,
+      fn.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+    );
+  }
+
+  /**
+   * The signals that cover every function with one alarm each, instead of an errors and a throttles
+   * alarm per function (CloudWatch bills each alarm metric, about $0.10 a month):
+   * - any 5xx answered by the HTTP API: an API function that crashed or timed out (API Gateway
+   *   answers 500/503), or a 503 the app gives when storage is down;
+   * - any throttled invocation in the account and region (Lambda's account-level metric, no
+   *   dimension; each organisation normally has its own account).
+   * Queue consumers' failures end in their dead-letter queues, which alarm on the first message.
+   */
+  watchFleet(api: IHttpStage): void {
+    this.alarm(
+      api,
+      'ServerErrorsAlarm',
+      'The HTTP API answered 5xx: a function crashed or timed out, or storage was unavailable. Find the failing route in ' +
+        "the API's access log (status 5xx) and the function's log group for the request id.",
+      api.metricServerError({ period: Duration.minutes(1), statistic: 'Sum' }),
+    );
+    this.alarm(
+      this,
       'ThrottlesAlarm',
-      `The ${what} function was throttled: requests were refused or messages delayed. Check the account's concurrency.`,
-      fn.metricThrottles({ period: Duration.minutes(1), statistic: 'Sum' }),
+      "A Lambda function in this account and region was throttled: requests were refused or messages delayed. Check the account's " +
+        'concurrency quota and the functions with reserved concurrency (the Throttles metric per function shows which).',
+      new Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', period: Duration.minutes(1), statistic: 'Sum' }),
     );
   }
 

@@ -184,11 +184,11 @@ describe('the outbox relay', () => {
     expect(destination && destination in queues).toBe(true);
   });
 
-  it('alarms on stream lag, errors and throttles', () => {
+  it('alarms on stream lag and errors (throttles: one account-level alarm)', () => {
     const onRelay = Object.values(alarms).filter((a) =>
       (props(a).Dimensions as Props[] | undefined)?.some((d) => d.Name === 'FunctionName' && refId(d.Value) === relayId),
     );
-    expect(onRelay.map((a) => props(a).MetricName).sort()).toEqual(['Errors', 'IteratorAge', 'Throttles']);
+    expect(onRelay.map((a) => props(a).MetricName).sort()).toEqual(['Errors', 'IteratorAge']);
     for (const alarm of onRelay) expect(props(alarm).AlarmActions).toEqual([{ Ref: operatorTopicId }]);
   });
 });

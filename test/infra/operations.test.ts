@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { topicConsumers } from '../../functions/routes.ts';
 import { heartbeatTimerBody, timerQueueMaxAge } from '../../infra/constructs/timers.ts';
+import { escalationIntake } from '../../infra/kith-stack.ts';
 import { stackOutputs } from '../../shared/stack-outputs.ts';
 import { exampleOrg, logicalId, type Props, refId, resourcesOf, synthOrg } from './synth.ts';
 
@@ -102,11 +104,36 @@ describe('alarms to the operator topic', () => {
     }
   });
 
-  it('every function alarms on errors and on throttles', () => {
+  it("every function has its failures alarmed: API 5xx, its queue's DLQ, or its own errors alarm on the escalation path", () => {
+    const serverErrors = alarms.filter((a) => a.Namespace === 'AWS/ApiGateway' && a.MetricName === '5xx');
+    expect(serverErrors).toHaveLength(1);
+    expect(serverErrors[0]).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    const apiFunctions = new Set([...stack.api.functions.values()].map((fn) => id(fn.fn)));
+    const queueConsumers = new Set(mappings.map((m) => refId(m.FunctionName)!));
+    const escalationPath = [
+      ...escalationIntake.map((entry) => stack.api.functions.get(entry)!),
+      ...topicConsumers.filter((c) => c.critical).map((c) => stack.messaging.consumers.get(c.name)!),
+      stack.timers.worker!,
+      stack.messaging.relay,
+    ].map((fn) => id(fn.fn));
     for (const fnId of Object.keys(functions)) {
-      const metrics = alarmsOn(fnId).map((a) => a.MetricName);
-      expect(metrics, fnId).toEqual(expect.arrayContaining(['Errors', 'Throttles']));
+      const covered = apiFunctions.has(fnId) || queueConsumers.has(fnId);
+      expect(covered, `${fnId} is behind the API or a queue with a DLQ`).toBe(true);
     }
+    for (const fnId of escalationPath)
+      expect(
+        alarmsOn(fnId).map((a) => a.MetricName),
+        fnId,
+      ).toContain('Errors');
+  });
+
+  it('one throttles alarm for the whole account (no per-function alarms), and few alarms in all', () => {
+    const throttles = alarms.filter((a) => a.MetricName === 'Throttles');
+    expect(throttles).toHaveLength(1);
+    expect(throttles[0]).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 0 });
+    expect(throttles[0]!.Dimensions).toBeUndefined();
+    // CloudWatch bills each alarm metric (~$0.10 a month): 111 before per-function alarms were replaced.
+    expect(alarms.length).toBeLessThanOrEqual(40);
   });
 
   it('every stream mapping bisects, bounds retries and record age, and reports partial batch failures', () => {
