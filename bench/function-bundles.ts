@@ -27,6 +27,14 @@ export interface FunctionBundle {
 /** Targets of issue 7, in bytes (1 KB = 1,000 bytes). */
 export const bundleTargets = { api: 250_000, worker: 300_000, cap: 500_000 } as const;
 
+/**
+ * What the CI gate holds the build to today: the largest bundle of each kind as measured when this
+ * was last lowered, plus about 2.5% (a ratchet: lower it with every saving, never raise it without
+ * a reason in the commit). The API and worker targets above are still missed; `bench:gate --strict`
+ * enforces them, and replaces these once zod/mini (−71 KB a bundle) lands. The 500 KB cap is enforced.
+ */
+export const bundleBudgets = { api: 370_000, worker: 480_000 } as const;
+
 interface TemplateResource {
   Type: string;
   Metadata?: Record<string, unknown>;

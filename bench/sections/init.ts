@@ -23,16 +23,20 @@ const CHILD = `
 const read = new Set();
 const env = process.env;
 process.env = new Proxy(env, { get(target, key) { if (typeof key === 'string') read.add(key); return target[key]; } });
+const c0 = process.cpuUsage();
 const t0 = performance.now();
 let error;
 try { await import(process.argv[1]); } catch (e) { error = String(e && e.stack || e); }
 const importMs = performance.now() - t0;
+const cpu = process.cpuUsage(c0);
 process.env = env;
-process.stdout.write(JSON.stringify({ importMs, envRead: [...read], error }));
+process.stdout.write(JSON.stringify({ importMs, cpuMs: (cpu.user + cpu.system) / 1000, envRead: [...read], error }));
 `;
 
 interface Sample {
   importMs: number;
+  /** CPU time of the process during the import (all threads): much less sensitive to machine load. */
+  cpuMs: number;
   wallMs: number;
   envRead: string[];
   error?: string;
@@ -106,8 +110,7 @@ function shuffle<T>(items: T[]): T[] {
 /**
  * Init of every bundle: the median of N cold imports (each in a fresh Node 24 process, timed inside
  * it) minus the median of an empty module's, measured interleaved in the same run, so machine load
- * hits both alike. Children get NODE_OPTIONS as deployed (--enable-source-maps) and no other
- * environment.
+ * hits both alike. Children get no function environment at all.
  */
 export const init: BenchSection = {
   id: 'init',
@@ -120,8 +123,8 @@ export const init: BenchSection = {
     try {
       const empty = join(scratch, 'empty.mjs');
       writeFileSync(empty, 'export {};\n');
-      // As deployed: AppFunction sets NODE_OPTIONS=--enable-source-maps (it reads the .map at load).
-      const nodeOptions = '--enable-source-maps';
+      // As deployed: NODE_OPTIONS from the function's environment (AppFunction sets none).
+      const nodeOptions = '';
       const subjects: { name: string; file: string; bundle?: FunctionBundle }[] = [
         { name: 'empty module (floor)', file: empty },
         ...bundles.map((bundle) => ({ name: bundle.entry, file: bundle.file, bundle })),
@@ -145,6 +148,7 @@ export const init: BenchSection = {
       const floor = bySubject[0]!;
       const floorImport = median(floor.map((s) => s.importMs));
       const floorWall = median(floor.map((s) => s.wallMs));
+      const floorCpu = median(floor.map((s) => s.cpuMs));
       const failures: string[] = [];
       const rows = subjects.map((subject, i) => {
         const runs = bySubject[i]!;
@@ -166,6 +170,7 @@ export const init: BenchSection = {
           'import ms (min)': round(Math.min(...runs.map((s) => s.importMs))),
           'init over floor ms': round(overFloor),
           '× floor (wall)': Math.round((wallMs / floorWall) * 100) / 100,
+          'CPU over floor ms': round(median(runs.map((s) => s.cpuMs)) - floorCpu),
           'wall ms (median)': round(wallMs),
           'env read at import': read.join(' ') || '-',
           met: subject.bundle ? overFloor <= INIT_TARGET_MS : null,
@@ -201,10 +206,10 @@ export const init: BenchSection = {
         ],
         notes: [
           `${samples} cold imports per bundle, each in a fresh ${node === process.execPath ? process.version : 'Node 24'} process, interleaved in random order, ${PARALLELISM} at a time; floor: an empty module, import ${round(floorImport)} ms, process wall ${round(floorWall)} ms (medians).`,
-          "init over floor = median import() time (performance.now() inside the child) − the floor's; × floor = median process wall time ÷ the floor's.",
-          'Children run with NODE_OPTIONS=--enable-source-maps (as deployed) and no other environment. Lambda adds its own runtime start (≈ 130 ms) on top.',
+          "init over floor = median import() time (performance.now() inside the child) − the floor's; × floor = median process wall time ÷ the floor's; CPU over floor = the same with the child's CPU time (process.cpuUsage, all threads), the figure to compare across runs on a busy machine.",
+          'Children run with no function environment (as deployed, without NODE_OPTIONS). Lambda adds its own runtime start (≈ 130 ms) on top.',
         ],
-        data: { samples, floor: { importMs: floorImport, wallMs: floorWall }, rows },
+        data: { samples, floor: { importMs: floorImport, wallMs: floorWall, cpuMs: floorCpu }, rows },
         ...(failures.length ? { failures } : {}),
       };
     } finally {

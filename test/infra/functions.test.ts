@@ -63,7 +63,7 @@ const actionsOf = (statements: Props[]) => new Set(statements.flatMap((s) => [s.
 
 /** The environment each binding sets, as CloudFormation references. */
 function expectedEnv(uses: readonly FunctionUse[], topics = false): Record<string, unknown> {
-  const env: Record<string, unknown> = { NODE_OPTIONS: '--enable-source-maps' };
+  const env: Record<string, unknown> = {};
   for (const use of uses) {
     if (use === 'table') env[envNames.tableName] = { Ref: id(stack.data.table) };
     if (use === 'tokens') env[envNames.tokenSecretArn] = { Ref: id(stack.secrets.tokenSecret) };
@@ -92,15 +92,15 @@ describe('every function', () => {
     for (const { name } of expected) expect(existsSync(join(repoRoot, 'functions', `${name}.ts`)), name).toBe(true);
   });
 
-  it('runs Node.js 24 on arm64 with source maps and JSON logs', () => {
+  it('runs Node.js 24 on arm64 with JSON logs, and does not decode source maps at cold start', () => {
     for (const [logical, fn] of Object.entries(functions)) {
       expect(fn.Properties, logical).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
         LoggingConfig: { LogFormat: 'JSON' },
-        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
       });
+      expect(fn.Properties?.Environment?.Variables?.NODE_OPTIONS, logical).toBeUndefined();
     }
   });
 

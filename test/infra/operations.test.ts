@@ -233,6 +233,6 @@ describe('SES feedback', () => {
     const mapping = mappings.find((m) => refId(m.FunctionName) === fnId);
     expect(mapping?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     const env = (props(functions[fnId]).Environment as Props).Variables as Props;
-    expect(Object.keys(env).sort()).toEqual(['NODE_OPTIONS', 'TABLE_NAME']);
+    expect(Object.keys(env).sort()).toEqual(['TABLE_NAME']);
   });
 });
