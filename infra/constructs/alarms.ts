@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack } from 'aws-cdk-lib';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, type AlarmProps, ComparisonOperator, type IMetric, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -26,6 +26,8 @@ export const heartbeatPeriodMinutes = 5;
 export class Alarms extends Construct {
   readonly topic: Topic;
   private readonly action: SnsAction;
+  private alarmLines?: Alarm;
+  private readonly alarmLineSources: string[] = [];
 
   constructor(scope: Construct, id: string, props: { key: IKey; alarmEmail: string }) {
     super(scope, id);
@@ -77,23 +79,29 @@ export class Alarms extends Construct {
 
   /**
    * Log lines whose message starts with `ALARM` (a suppressed safeguarding lead, an escalation
-   * nobody acknowledged): a metric filter on the function's log group, alarmed on the first line.
+   * nobody acknowledged): a metric filter on each watched log group, all counting into one metric
+   * of this stack, so one alarm (fired on the first line) covers every watched function.
    */
   watchAlarmLines(logGroup: ILogGroup, what: string): Alarm {
+    this.alarmLineSources.push(`${what} (log group of ${logGroup.node.path.replace(`${Stack.of(this).stackName}/`, '')})`);
     const filter = new MetricFilter(logGroup, 'AlarmLines', {
       logGroup,
       filterPattern: FilterPattern.stringValue('$.message', '=', 'ALARM*'),
       // One namespace per stack: several organisations can share an account.
       metricNamespace: `kith/${Stack.of(this).stackName}`,
-      metricName: `AlarmLines-${logGroup.node.path.replaceAll('/', '-')}`,
+      metricName: 'AlarmLines',
       metricValue: '1',
     });
-    return this.alarm(
-      logGroup,
+    this.alarmLines ??= this.alarm(
+      this,
       'AlarmLinesAlarm',
-      `ALARM lines logged: ${what}. Read the function's log for the escalation id and act now.`,
+      Lazy.string({
+        produce: () =>
+          `ALARM lines logged: ${this.alarmLineSources.join('; ')}. Search those log groups for "ALARM", read the escalation id and act now.`,
+      }),
       filter.metric({ period: Duration.minutes(1), statistic: 'Sum' }),
     );
+    return this.alarmLines;
   }
 
   /** The outbox relay: records waiting more than a minute on the stream, or any failed invocation. */

@@ -132,8 +132,8 @@ describe('alarms to the operator topic', () => {
     expect(throttles).toHaveLength(1);
     expect(throttles[0]).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 0 });
     expect(throttles[0]!.Dimensions).toBeUndefined();
-    // CloudWatch bills each alarm metric (~$0.10 a month): 111 before per-function alarms were replaced.
-    expect(alarms.length).toBeLessThanOrEqual(40);
+    // CloudWatch bills each alarm metric (~$0.10 a month): 111 before per-function alarms were replaced, 35 now.
+    expect(alarms.length).toBeLessThanOrEqual(35);
   });
 
   it('every stream mapping bisects, bounds retries and record age, and reports partial batch failures', () => {
