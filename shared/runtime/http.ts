@@ -1,7 +1,13 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { mapError, zodFields } from './errors.ts';
 import { html, renderPage } from './html.ts';
 import { createLogger } from './logger.ts';
@@ -55,6 +61,11 @@ type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 const logger = createLogger('http');
 
+/** Longer path parameters are answered 404 before any handler code (found by test/properties). */
+export const MAX_PATH_PARAMETER_LENGTH = 128;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 export function httpHandler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
   options: HttpOptions<B, Q>,
   fn: (req: HttpRequest<Infer<B>, Infer<Q>>) => Promise<HttpResult>,
@@ -101,6 +112,13 @@ function parseRequest(
   accepts: readonly BodyKind[],
   maxBodyBytes: number,
 ): HttpRequest<unknown, unknown> {
+  // Ids in paths are ULIDs or short references: anything longer (or with control characters) names
+  // nothing, and must not reach storage (DynamoDB refuses keys over 2 KB with a 500-shaped error).
+  for (const value of Object.values(req.pathParameters)) {
+    if (typeof value !== 'string' || value.length > MAX_PATH_PARAMETER_LENGTH || CONTROL.test(value)) {
+      throw new NotFoundError('There is nothing at this address.');
+    }
+  }
   const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(rawBody) > maxBodyBytes) {
     throw new PayloadTooLargeError(`The body is larger than ${maxBodyBytes} bytes.`);
