@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { vi } from 'vitest';
 
 /**
  * One seed and one run budget for every property of a test file, printed so any run can be
@@ -13,6 +14,8 @@ export function propertyConfig(file: string): { seed: number; runs: (ciDefault: 
   const scale = process.env.FC_RUNS ? Number(process.env.FC_RUNS) : undefined;
   if (scale !== undefined && !(scale > 0)) throw new Error(`FC_RUNS must be a positive number, got ${process.env.FC_RUNS}`);
   fc.configureGlobal({ seed });
+  // A deep run takes as long as it takes; CI's defaults stay within the normal test timeout.
+  if (scale) vi.setConfig({ testTimeout: 3_600_000 });
   // Printed on every run (not only on failure), so a flaky CI run can be replayed from its log.
   console.info(`[fast-check] ${file}: seed ${seed}${scale ? `, FC_RUNS ${scale}` : ''} (replay: FC_SEED=${seed})`);
   return { seed, runs: (ciDefault) => scale ?? ciDefault };

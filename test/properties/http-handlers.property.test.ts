@@ -8,11 +8,13 @@ import { TOKEN_PURPOSE } from '../../shared/domain/members/member.ts';
 import { ESCALATION_FORM_PURPOSE } from '../../shared/domain/safeguarding/escalation-form.ts';
 import { raiseEscalation } from '../../shared/domain/safeguarding/raise-escalation.ts';
 import { BOOKING_TOKEN_PURPOSE } from '../../shared/domain/sessions/model.ts';
+import { setLogSink } from '../../shared/runtime/logger.ts';
 import { signWebhook } from '../../shared/runtime/standard-webhooks.ts';
 import { validEscalation } from '../domain/safeguarding/helpers.ts';
 import { activeMember, facilitator, groupRequest, groupWithSession, tokenFor } from '../domain/sessions/helpers.ts';
 import { TEST_WEBHOOK_SECRET, type TestDeps, testDeps } from '../support/deps.ts';
 import { lambdaContext } from '../support/events.ts';
+import { hardeningProblems, type Result } from '../support/hardening.ts';
 import { propertyConfig } from './fc.ts';
 
 /**
@@ -35,8 +37,15 @@ const tokens: string[] = [];
 const rejections: unknown[] = [];
 const onRejection = (reason: unknown) => rejections.push(reason);
 
+/** Log lines at level error: an unexpected error in a handler (mapped, logged, answered 5xx). */
+const errorLines: string[] = [];
+let restoreSink: ((line: string) => void) | undefined;
+
 beforeAll(async () => {
   process.on('unhandledRejection', onRejection);
+  restoreSink = setLogSink((line) => {
+    if (line.includes('"level":"error"')) errorLines.push(line);
+  });
   deps = await testDeps();
   const admin = await facilitator(deps, 'admin');
   const lead = await facilitator(deps, 'safeguarding_lead');
@@ -75,6 +84,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   process.off('unhandledRejection', onRejection);
+  if (restoreSink) setLogSink(restoreSink);
 });
 
 /** JSON with sorted keys: DynamoDB does not keep an item's attribute order across updates. */
@@ -403,12 +413,13 @@ describe('every HTTP handler (properties)', () => {
         fc.asyncProperty(requestArb(route), async (req) => {
           const before = state ?? (await snapshot());
           state = undefined;
-          const result = (await handler(toEvent(route, req), lambdaContext)) as { statusCode: number; body?: string };
+          const result = (await handler(toEvent(route, req), lambdaContext)) as Result;
           const seen = statuses.get(`${route.method} ${route.path}`) ?? {};
           seen[result.statusCode] = (seen[result.statusCode] ?? 0) + 1;
           statuses.set(`${route.method} ${route.path}`, seen);
           expect(result.statusCode, result.body?.slice(0, 300)).toBeGreaterThanOrEqual(200);
           expect(result.statusCode, result.body?.slice(0, 300)).toBeLessThan(500);
+          expect(hardeningProblems(result), `headers of a ${result.statusCode}`).toEqual([]);
           if (result.statusCode >= 400) {
             const after = await snapshot();
             expect(changes(route, before, after), `a ${result.statusCode} changed the table`).toEqual([]);
@@ -418,6 +429,7 @@ describe('every HTTP handler (properties)', () => {
         { numRuns: runs(40) },
       );
       expect(rejections).toEqual([]);
+      expect(errorLines).toEqual([]);
     });
   }
 
@@ -438,6 +450,65 @@ describe('every HTTP handler (properties)', () => {
     )) as { statusCode: number };
     expect(result.statusCode).toBe(404);
   });
+
+  // Every state-changing route refuses a browser's cross-site submission (403, nothing written),
+  // except those whose callers carry no ambient credential: the admin API (bearer) and the signed webhook.
+  const crossSite: Record<string, string>[] = [
+    { 'sec-fetch-site': 'cross-site' },
+    { 'sec-fetch-site': 'same-site' },
+    { origin: 'https://evil.example' },
+  ];
+  const exempt = (r: HttpRoute) => r.path.startsWith('/admin/') || r.path === '/webhooks/escalations';
+  it.each(httpRoutes.filter((r) => r.method !== 'GET' && !exempt(r)))(
+    '$method $path refuses cross-site submissions with 403 and writes nothing',
+    async (route) => {
+      const handler = handlers.get(`${route.method} ${route.path}`);
+      for (const headers of crossSite) {
+        for (const body of templates(route)) {
+          for (const form of [true, false]) {
+            const before = await snapshot();
+            const result = (await handler?.(
+              toEvent(route, {
+                params: Object.fromEntries(paramNames(route).map((name) => [name, ids.sessionId])),
+                query: { t: tokens[5] ?? '' },
+                headers: { ...headers, accept: 'text/html', host: 'kith.test' },
+                body: form
+                  ? { body: asForm(body), contentType: 'application/x-www-form-urlencoded' }
+                  : { body: JSON.stringify(body), contentType: 'application/json' },
+                signWebhook: false,
+                webhookId: 'x',
+              }),
+              lambdaContext,
+            )) as Result;
+            expect(result.statusCode, JSON.stringify(headers)).toBe(403);
+            expect(hardeningProblems(result)).toEqual([]);
+            expect(changes(route, before, await snapshot())).toEqual([]);
+          }
+        }
+      }
+      state = undefined;
+    },
+  );
+
+  it.each(httpRoutes.filter((r) => r.method !== 'GET' && exempt(r)))(
+    '$method $path (bearer or signature, no ambient credential) answers a cross-site call as any other',
+    async (route) => {
+      const handler = handlers.get(`${route.method} ${route.path}`);
+      const event = (extra: Record<string, string>) =>
+        toEvent(route, {
+          params: Object.fromEntries(paramNames(route).map((name) => [name, 'x'])),
+          query: {},
+          headers: { ...extra },
+          body: { body: '{}', contentType: 'application/json' },
+          signWebhook: false,
+          webhookId: 'x',
+        });
+      const plain = (await handler?.(event({}), lambdaContext)) as Result;
+      const cross = (await handler?.(event({ 'sec-fetch-site': 'cross-site' }), lambdaContext)) as Result;
+      expect(cross.statusCode).toBe(plain.statusCode);
+      expect(cross.statusCode).toBe(401);
+    },
+  );
 
   afterAll(() => {
     const total: Record<number, number> = {};
