@@ -23,7 +23,8 @@ const logger = createLogger('escalation-webhook');
  */
 export const makeHandler = (deps: Pick<Deps, 'org' | 'escalations' | 'ids' | 'clock' | 'webhookSecrets'>) =>
   httpHandler(
-    { maxBodyBytes: MAX_ESCALATION_BODY_BYTES, orgName: () => deps.org.name },
+    // Server to server, authenticated by the signature: no browser, no ambient credential.
+    { maxBodyBytes: MAX_ESCALATION_BODY_BYTES, orgName: () => deps.org.name, allowCrossSite: true },
     async ({ headers, rawBody, requestId }) => {
       let secrets: string[];
       try {

@@ -1,10 +1,17 @@
 import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, PayloadFormatVersion } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  HttpApi,
+  HttpMethod,
+  HttpStage,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { defaultHttpUses, type Feature, type HttpRoute, httpRoutes } from '../../functions/routes.ts';
 import type { OrgConfig } from '../../shared/domain/org/org-config.ts';
 import { AppFunction, type Bindings } from './app-function.ts';
@@ -13,6 +20,18 @@ import { pascal } from './names.ts';
 
 /** Default-stage throttling for one organisation's traffic (requests per second, burst). */
 export const apiThrottle = { rateLimit: 25, burstLimit: 50 } as const;
+
+/**
+ * Tighter per-route throttles (requests per second, burst) on the public routes a stranger can call
+ * without a token or signature, below the stage's: sign-up sends an email each time (SES quota,
+ * reputation; each address is also limited per day in the table), and acknowledging takes a code
+ * (five wrong codes lock the escalation's page). The escalation webhook is deliberately left at the
+ * stage limit: a safeguarding alert must never be slowed by a tighter rule.
+ */
+export const publicRouteThrottles: Readonly<Record<string, { rateLimit: number; burstLimit: number }>> = {
+  'POST /signups': { rateLimit: 10, burstLimit: 20 },
+  'POST /escalations/{escalationId}/acknowledge': { rateLimit: 2, burstLimit: 5 },
+};
 
 /**
  * Access log fields. No request or response bodies, no query strings (they carry signed tokens), no
@@ -92,6 +111,7 @@ export class Api extends Construct {
     const bindings: Bindings = { ...props.bindings, publicUrl: this.publicUrl };
 
     const functions = new Map<string, AppFunction>();
+    const routeResources = new Map<string, IConstruct>();
     for (const route of props.routes ?? httpRoutes) {
       let fn = functions.get(route.entry);
       if (!fn) {
@@ -106,9 +126,23 @@ export class Api extends Construct {
           payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
         }),
       });
-      if (routeResource) acknowledge(routeResource, 'AwsSolutions-APIG4', authReasons[route.feature]);
+      if (routeResource) {
+        acknowledge(routeResource, 'AwsSolutions-APIG4', authReasons[route.feature]);
+        routeResources.set(`${route.method} ${route.path}`, routeResource);
+      }
     }
     this.functions = functions;
+
+    // Route settings name routes by key: API Gateway refuses a key whose route does not exist yet.
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    const throttled = Object.entries(publicRouteThrottles).filter(([key]) => routeResources.has(key));
+    cfnStage.routeSettings = Object.fromEntries(
+      throttled.map(([key, t]) => [key, { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }]),
+    );
+    for (const [key] of throttled) {
+      const resource = routeResources.get(key);
+      if (resource) this.stage.node.addDependency(resource);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'The HTTP API endpoint' }).overrideLogicalId('ApiUrl');
   }

@@ -21,6 +21,8 @@ export function adminHandler<B extends z.ZodType | undefined = undefined, Q exte
   return httpHandler<B, Q>(
     {
       ...options,
+      // A bearer token is not an ambient credential: a page on another site cannot attach it.
+      allowCrossSite: true,
       before: async (req) => {
         callers.set(req.event, await requireFacilitator(deps, req.headers.authorization));
       },

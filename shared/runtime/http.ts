@@ -1,7 +1,13 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { ForbiddenError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from '../domain/errors.ts';
+import {
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '../domain/errors.ts';
 import { mapError, zodFields } from './errors.ts';
 import { html, renderPage } from './html.ts';
 import { createLogger } from './logger.ts';
@@ -49,11 +55,22 @@ export interface HttpOptions<B extends z.ZodType | undefined, Q extends z.ZodTyp
   before?: (req: HttpRequest<unknown, unknown>) => Promise<void>;
   /** The org name shown on generic error pages. */
   orgName?: () => string;
+  /**
+   * Accept POST/PUT/PATCH/DELETE from another site. Only for callers that are not browsers acting
+   * on ambient credentials: the admin API (a bearer token a page cannot attach) and the signed
+   * webhook. Everything else refuses a cross-site submission with 403 before reading the body.
+   */
+  allowCrossSite?: true;
 }
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 const logger = createLogger('http');
+
+/** Longer path parameters are answered 404 before any handler code (found by test/properties). */
+export const MAX_PATH_PARAMETER_LENGTH = 128;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function httpHandler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
   options: HttpOptions<B, Q>,
@@ -81,8 +98,11 @@ export function httpHandler<B extends z.ZodType | undefined = undefined, Q exten
     };
     let result: HttpResult;
     try {
+      if (method !== 'GET' && method !== 'HEAD' && !options.allowCrossSite && isCrossSite(headers)) {
+        throw new ForbiddenError('Forms on other sites cannot post here.');
+      }
       if (options.before) await options.before(partial);
-      const req = parseRequest(event, partial, method, options, accepts, maxBodyBytes);
+      const req = parseRequest(event, partial, options, accepts, maxBodyBytes);
       result = await fn(req as HttpRequest<Infer<B>, Infer<Q>>);
     } catch (error) {
       result = await respondToError(error, partial, options);
@@ -96,11 +116,17 @@ export function httpHandler<B extends z.ZodType | undefined = undefined, Q exten
 function parseRequest(
   event: HttpEvent,
   req: HttpRequest<unknown, unknown>,
-  method: string,
   options: HttpOptions<z.ZodType | undefined, z.ZodType | undefined>,
   accepts: readonly BodyKind[],
   maxBodyBytes: number,
 ): HttpRequest<unknown, unknown> {
+  // Ids in paths are ULIDs or short references: anything longer (or with control characters) names
+  // nothing, and must not reach storage (DynamoDB refuses keys over 2 KB with a 500-shaped error).
+  for (const value of Object.values(req.pathParameters)) {
+    if (typeof value !== 'string' || value.length > MAX_PATH_PARAMETER_LENGTH || CONTROL.test(value)) {
+      throw new NotFoundError('There is nothing at this address.');
+    }
+  }
   const rawBody = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(rawBody) > maxBodyBytes) {
     throw new PayloadTooLargeError(`The body is larger than ${maxBodyBytes} bytes.`);
@@ -113,9 +139,6 @@ function parseRequest(
   }
   if (!options.body) return req;
 
-  if (method === 'POST' && req.headers['sec-fetch-site'] === 'cross-site') {
-    throw new ForbiddenError('Forms on other sites cannot post here.');
-  }
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   let input: unknown;
   if (contentType === 'application/json' && accepts.includes('json')) {
@@ -182,7 +205,12 @@ async function respondToError(
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      ...headers,
+    },
     body: JSON.stringify(body),
   };
 }
@@ -193,7 +221,31 @@ export function page(statusCode: number, rendered: { body: string; headers: Reco
 
 /** 303 See Other: after a form post, the browser GETs the result page. */
 export function seeOther(location: string): HttpResult {
-  return { statusCode: 303, headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, body: '' };
+  return {
+    statusCode: 303,
+    headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-content-type-options': 'nosniff' },
+    body: '',
+  };
+}
+
+/**
+ * A submission a browser made for another site. `Sec-Fetch-Site` decides when present (only
+ * `same-origin` and `none`, a typed address or a bookmark, pass: `same-site` is another origin too).
+ * Browsers without it (Safari before 16.4) send `Origin` on a POST: it must name this host. The
+ * origin `null` (Chromium's same-origin posts under `Referrer-Policy: no-referrer`) and a request
+ * with neither header (curl, a mail provider's RFC 8058 one-click POST) pass: they are not a
+ * browser carrying someone's session, and every member action needs the link's signed token.
+ */
+export function isCrossSite(headers: Record<string, string>): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined) return site !== 'same-origin' && site !== 'none';
+  const origin = headers.origin;
+  if (origin === undefined || origin === 'null') return false;
+  try {
+    return new URL(origin).host !== (headers['x-forwarded-host'] ?? headers.host);
+  } catch {
+    return true;
+  }
 }
 
 function lowerCaseHeaders(headers: HttpEvent['headers'] | undefined): Record<string, string> {

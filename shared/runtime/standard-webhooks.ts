@@ -109,7 +109,9 @@ export function verifyWebhook(
   // Compare every candidate against every key, without an early exit: the time taken does not say which matched.
   for (const sig of v1) {
     const given = Buffer.from(sig, 'base64');
-    if (given.length !== 32) continue;
+    // Only the canonical encoding: the last character carries 2 unused bits, and a decoder that
+    // ignores them would accept four spellings of one signature (found by the property tests).
+    if (given.length !== 32 || given.toString('base64') !== sig) continue;
     for (const digest of expected) if (timingSafeEqual(given, digest)) matched = true;
   }
   if (!matched) throw new WebhookVerificationError('no_matching_signature');

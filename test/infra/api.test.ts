@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { httpRoutes } from '../../functions/routes.ts';
-import { apiThrottle } from '../../infra/constructs/api.ts';
+import { apiThrottle, publicRouteThrottles } from '../../infra/constructs/api.ts';
 import { envNames } from '../../shared/runtime/env.ts';
 import { exampleOrg, logicalId, type Props, refId, resourcesOf, synthOrg } from './synth.ts';
 
@@ -36,6 +36,31 @@ describe('the HTTP API', () => {
       RetentionInDays: org.retention.logDays,
       KmsKeyId: { 'Fn::GetAtt': [id(stack.key.key), 'Arn'] },
     });
+  });
+
+  it('throttles the public sign-up and acknowledge routes tighter than the stage, after those routes exist', () => {
+    const [stage] = Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Stage'));
+    const routeSettings = stage?.Properties?.RouteSettings as Record<
+      string,
+      { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }
+    >;
+    expect(Object.keys(routeSettings).sort()).toEqual(['POST /escalations/{escalationId}/acknowledge', 'POST /signups']);
+    for (const [key, limits] of Object.entries(routeSettings)) {
+      expect(limits).toEqual({
+        ThrottlingRateLimit: publicRouteThrottles[key]?.rateLimit,
+        ThrottlingBurstLimit: publicRouteThrottles[key]?.burstLimit,
+      });
+      expect(limits.ThrottlingRateLimit).toBeLessThan(apiThrottle.rateLimit);
+      expect(limits.ThrottlingBurstLimit).toBeLessThan(apiThrottle.burstLimit);
+      // The stage waits for the route its setting names (else: "Unable to find Route by key").
+      const [routeId] = Object.entries(resourcesOf(template, 'AWS::ApiGatewayV2::Route')).find(
+        ([, r]) => r.Properties?.RouteKey === key,
+      ) ?? [''];
+      expect(routeId).not.toBe('');
+      expect(stage?.DependsOn).toContain(routeId);
+    }
+    // The safeguarding webhook is never throttled below the stage.
+    expect(routeSettings['POST /webhooks/escalations']).toBeUndefined();
   });
 
   it('logs no request bodies, query strings, addresses or user agents', () => {

@@ -40,6 +40,19 @@ describe('the HTTP handler factory', () => {
     expect(body.error.fields['nested.ok']).toBeDefined();
   });
 
+  it('answers 404 for a path parameter no id could be, before the handler runs', async () => {
+    let ran = 0;
+    const byId = httpHandler({}, async () => {
+      ran++;
+      return json(200, {});
+    });
+    const get = (id: string) => byId(httpEvent('GET', `/x/${encodeURIComponent(id)}`, { pathParameters: { id } }), lambdaContext);
+    expect((await get('a'.repeat(128))).statusCode).toBe(200);
+    expect((await get('a'.repeat(129))).statusCode).toBe(404);
+    expect((await get('a\u0000b')).statusCode).toBe(404);
+    expect(ran).toBe(1);
+  });
+
   it('answers malformed JSON with 400, not 500', async () => {
     const res = await post('{"email":', { 'content-type': 'application/json' });
     expect(res.statusCode).toBe(400);

@@ -76,6 +76,23 @@ describe('verifyWebhook', () => {
     );
   });
 
+  it('refuses a non-canonical spelling of a valid signature (the unused low bits of the last character)', () => {
+    // Regression, found by test/properties: 'v1,…8ps=' with its last character 'p' → 'q' decodes to the same 32 bytes.
+    const secret = 'whsec_AAAAAAAAAAAAAAAAAAAAAA==';
+    const ts = String(NOW_MS / 1000);
+    const valid = specSignature(secret, '!', ts, 'null');
+    const last = valid.at(-2) ?? '';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1] ?? '';
+    const mutated = `${valid.slice(0, -2)}${sibling}=`;
+    expect(Buffer.from(mutated.slice(3), 'base64')).toEqual(Buffer.from(valid.slice(3), 'base64'));
+    const h = { 'webhook-id': '!', 'webhook-timestamp': ts };
+    expect(verifyWebhook({ ...h, 'webhook-signature': valid }, 'null', [secret], NOW_MS).id).toBe('!');
+    expect(rejection(() => verifyWebhook({ ...h, 'webhook-signature': mutated }, 'null', [secret], NOW_MS))).toBe(
+      'no_matching_signature',
+    );
+  });
+
   it('refuses a signature made with the wrong secret', () => {
     const signed = headers({ 'webhook-signature': specSignature(OTHER_SECRET, ID, TS, BODY) });
     expect(rejection(() => verifyWebhook(signed, BODY, [SECRET], NOW_MS))).toBe('no_matching_signature');
