@@ -96,6 +96,9 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
     const key = checkinDeliveryKey(sessionId, memberId);
     if (!(await deps.deliveries.begin(key))) {
       duplicates++;
+      // Sent before, but recording it may have failed (the timer is retried for that): finish the
+      // bookkeeping, or the answer page and the reminder would never know it was sent.
+      if (!(await deps.checkins.get(sessionId, memberId))?.sentAt) await afterSend(deps, sessionId, memberId);
       continue;
     }
     let result: { messageId: string };
@@ -107,15 +110,20 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
       throw error;
     }
     await deps.deliveries.complete(key, result.messageId);
-    await deps.checkins.recordSent(sessionId, memberId, deps.clock.now().toISOString());
-    await deps.scheduler.schedule({
-      name: checkinReminderTimerName(sessionId, memberId),
-      at: new Date(deps.clock.now().getTime() + deps.org.checkins.reminderAfterHours * 3_600_000),
-      payload: { kind: CHECKIN_REMINDER_KIND, sessionId, memberId },
-    });
+    await afterSend(deps, sessionId, memberId);
     sent++;
   }
   return { outcome: 'sent', sent, duplicates, excluded };
+}
+
+/** Records the check-in as sent and schedules its reminder; both idempotent. */
+async function afterSend(deps: CheckinDeps, sessionId: string, memberId: string): Promise<void> {
+  await deps.checkins.recordSent(sessionId, memberId, deps.clock.now().toISOString());
+  await deps.scheduler.schedule({
+    name: checkinReminderTimerName(sessionId, memberId),
+    at: new Date(deps.clock.now().getTime() + deps.org.checkins.reminderAfterHours * 3_600_000),
+    payload: { kind: CHECKIN_REMINDER_KIND, sessionId, memberId },
+  });
 }
 
 /** The answer links (one token: purpose `checkin`, subject the member, data the session), unsubscribe and manage links. */
