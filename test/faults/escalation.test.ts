@@ -152,7 +152,7 @@ describe('fault: outbox relay', () => {
     expect(lines.some((l) => l.includes('stream record failed'))).toBe(true);
   });
 
-  it('Lambda timeout: the relay times out mid-batch → retried from the failed record, each event published once', async () => {
+  it('SNS publish error: a network error on the first of two records → retried from it, each event published once', async () => {
     const p = await pipeline();
     p.events.failPublish(1, 'network');
     await raise(p);
@@ -160,6 +160,23 @@ describe('fault: outbox relay', () => {
     await p.settle();
     expect(p.published.filter((e) => e.includes('EscalationRaised'))).toHaveLength(2);
     expect(p.sentTo(LEAD)).toHaveLength(2);
+  });
+
+  it('Lambda timeout: the relay times out mid-batch (the second publish hangs) → the batch is published again; each lead alerted once per escalation', async () => {
+    const p = await pipeline({ relayTimeoutMs: 500 });
+    await raise(p);
+    await raise(p);
+    // The first publish goes through; the second hangs until the relay's deadline
+    let publishes = 0;
+    p.events.failPublish(1, 'hang', () => ++publishes === 2);
+    await p.settle();
+    const raised = p.published.filter((e) => e.includes('EscalationRaised'));
+    expect(raised).toHaveLength(3); // the first one twice: SNS gets duplicates, the consumers absorb them
+    expect(new Set(raised).size).toBe(2);
+    const leads = p.sentTo(LEAD);
+    expect(leads).toHaveLength(2);
+    expect(new Set(leads.map((m) => m.subject)).size).toBe(2);
+    expect(p.stream.deadLetters()).toEqual([]);
   });
 });
 
@@ -353,6 +370,17 @@ describe('fault: escalation sms', () => {
     q.send(message!.body, message!.attributes);
     q.send(message!.body, message!.attributes);
     await p.run('escalation-sms');
+    expect(p.smsTo(LEAD_PHONE)).toHaveLength(1);
+  });
+
+  it('conditional-check race: two workers on the same message at once → delivered once', async () => {
+    const p = await pipeline();
+    await raise(p);
+    await relayed(p);
+    const [message] = p.queue('escalation-sms').receive(1);
+    const handler = p.handler('escalation-sms');
+    const record = (mid: string) => ({ Records: [{ messageId: mid, body: message!.body }] }) as never;
+    await Promise.all([handler(record('a'), {} as never), handler(record('b'), {} as never)]);
     expect(p.smsTo(LEAD_PHONE)).toHaveLength(1);
   });
 

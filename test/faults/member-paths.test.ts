@@ -4,6 +4,7 @@ import { checkinLinks, checkinReminderTimerName, checkinTimerName } from '../../
 import { createSignup } from '../../shared/domain/members/create-signup.ts';
 import { updateBooking } from '../../shared/domain/sessions/book-session.ts';
 import { reminderTimerName } from '../../shared/domain/sessions/reminders.ts';
+import { scheduleSessions } from '../../shared/domain/sessions/schedule-sessions.ts';
 import { timerMessageBody } from '../../shared/domain/timers/timer-message.ts';
 import { setLogSink } from '../../shared/runtime/logger.ts';
 import { activeMember, groupWithSession, tokenFor } from '../domain/sessions/helpers.ts';
@@ -154,11 +155,12 @@ describe('fault: check-in send', () => {
     noDeadLetters(p);
   });
 
-  it('SES throttling: on every receive → DLQ with alarm; the others delivered once', async () => {
+  it('SES throttling: for one member on every receive → DLQ with alarm; the others still delivered once', async () => {
     const { p, people, name } = await dueCheckin();
     fire(p, name);
     p.mail.failSend(5, 'throttling', people[1]!.email);
-    expect((await p.run('timers')).deadLetters).toHaveLength(1);
+    const run = await p.run('timers');
+    expect(run.deadLetters).toHaveLength(1);
     expect(checkins(p, people[0]!.email!)).toHaveLength(1);
   });
 
@@ -378,5 +380,87 @@ describe('fault: member email', () => {
     p.queue('member-mail').send('not json');
     expect((await p.run('member-mail')).deadLetters).toHaveLength(1);
     expect(p.sentTo(email)).toHaveLength(1);
+  });
+});
+
+describe('fault: session email', () => {
+  /** A member books a place: SessionBooked on the session-mail queue (the booking confirmation). */
+  async function bookedPlace() {
+    const p = await pipeline();
+    const { group, session } = await groupWithSession(p.deps);
+    await p.settle();
+    const member = await activeMember(p.deps, 'a');
+    await p.settle();
+    p.deps.mail.sent.length = 0;
+    const token = await tokenFor(p.deps, member.memberId, group.groupId, session.sessionId);
+    await updateBooking(p.deps, session.sessionId, { token, action: 'book' });
+    await p.relay();
+    return { p, member };
+  }
+
+  it('SES throttling → retried, delivered once', async () => {
+    const { p, member } = await bookedPlace();
+    p.mail.failSend(2, 'throttling');
+    expect((await p.run('session-mail')).receives).toBe(3);
+    expect(p.sentTo(member.email!)).toHaveLength(1);
+    noDeadLetters(p);
+  });
+
+  it('SES throttling: for one member on every receive → DLQ with alarm; the other members still get the announcement once', async () => {
+    const p = await pipeline();
+    const { facilitator, group } = await groupWithSession(p.deps);
+    const members = [await activeMember(p.deps, 'a'), await activeMember(p.deps, 'b'), await activeMember(p.deps, 'c')];
+    for (const m of members) await p.deps.sessions.addGroupMember(group.groupId, m.memberId, p.deps.clock.now().toISOString());
+    await p.settle();
+    p.deps.mail.sent.length = 0;
+    await scheduleSessions(p.deps, facilitator, group.groupId, {
+      startsAt: new Date(p.deps.clock.now().getTime() + 9 * 86_400_000).toISOString(),
+      durationMinutes: 60,
+    });
+    await p.relay();
+    p.mail.failSend(5, 'throttling', members[0]!.email);
+    expect((await p.run('session-mail')).deadLetters).toHaveLength(1);
+    expect(p.sentTo(members[0]!.email!)).toHaveLength(0);
+    for (const m of members.slice(1)) expect(p.sentTo(m.email!)).toHaveLength(1);
+  });
+
+  it('SES throttling: on every receive → DLQ with alarm', async () => {
+    const { p, member } = await bookedPlace();
+    p.mail.failSend(5, 'throttling');
+    expect((await p.run('session-mail')).deadLetters).toHaveLength(1);
+    expect(p.sentTo(member.email!)).toHaveLength(0);
+  });
+
+  it('DynamoDB unavailable → retried, delivered once', async () => {
+    const { p, member } = await bookedPlace();
+    p.table.fail(2, 'server-error', { command: 'GetCommand' });
+    await p.run('session-mail');
+    expect(p.sentTo(member.email!)).toHaveLength(1);
+  });
+
+  it('SES suppression: the member’s address bounced → not sent', async () => {
+    const { p, member } = await bookedPlace();
+    await p.deps.members.markEmailBounced(member.memberId, p.deps.clock.now().toISOString());
+    await p.run('session-mail');
+    expect(p.sentTo(member.email!)).toHaveLength(0);
+    noDeadLetters(p);
+  });
+
+  it('duplicate delivery of the same SQS message → delivered once', async () => {
+    const { p, member } = await bookedPlace();
+    const q = p.queue('session-mail');
+    const [message] = q.receive(1);
+    q.delete(message!.messageId);
+    q.send(message!.body, message!.attributes);
+    q.send(message!.body, message!.attributes);
+    await p.run('session-mail');
+    expect(p.sentTo(member.email!)).toHaveLength(1);
+  });
+
+  it('Lambda timeout: the send hangs → not acknowledged, re-run delivers once', async () => {
+    const { p, member } = await bookedPlace();
+    p.mail.failSend(1, 'hang');
+    expect((await p.run('session-mail', { timeoutMs: 300 })).receives).toBe(2);
+    expect(p.sentTo(member.email!)).toHaveLength(1);
   });
 });

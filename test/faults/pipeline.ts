@@ -25,6 +25,7 @@ import {
   runQueue,
   testQueue,
   VISIBILITY_TIMEOUT_MS,
+  withDeadline,
 } from '../support/faults.ts';
 
 type SqsLambda = LambdaHandler<SQSEvent, SQSBatchResponse | undefined>;
@@ -37,7 +38,7 @@ type SqsLambda = LambdaHandler<SQSEvent, SQSBatchResponse | undefined>;
  * through the timers queue to the timer worker. Every receive after the first moves the clock by the
  * queue's visibility timeout, as in AWS (where a failed message returns only after it).
  */
-export async function pipeline(options: { org?: OrgConfig } = {}) {
+export async function pipeline(options: { org?: OrgConfig; relayTimeoutMs?: number } = {}) {
   const base = await testTable();
   const table: FaultyTable = faultyTable(base);
   const deps: TestDeps = await testDeps({ table, ...(options.org ? { org: options.org } : {}) });
@@ -66,7 +67,9 @@ export async function pipeline(options: { org?: OrgConfig } = {}) {
     endpoint: base.endpoint,
     tableName: base.tableName,
     stateFile: join(dir, 'stream.json'),
-    handler: makeRelay({ events: topics }),
+    handler: options.relayTimeoutMs
+      ? withDeadline(makeRelay({ events: topics }), options.relayTimeoutMs)
+      : makeRelay({ events: topics }),
     backoffMs: () => 1,
   });
 

@@ -5,6 +5,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverBatch, type LambdaHandler, type QueueConsumer } from '../../local/lambda.ts';
 import type { TableRef } from '../../shared/adapters/aws/dynamo/document-client.ts';
 import { createLocalQueue, type DeadLetter, type LocalQueue } from '../../shared/adapters/local/local-queue.ts';
+import type { DomainEvent } from '../../shared/domain/events.ts';
 import type { EventPublisher, Mailer, Scheduler, SmsSender } from '../../shared/ports/index.ts';
 
 /**
@@ -141,10 +142,12 @@ export function faultySms(sms: SmsSender) {
 
 /** Wraps an event publisher (SNS topic publish): the next n publishes fail. */
 export function faultyEvents(events: EventPublisher) {
-  const rules = faultRules<[unknown]>('sns');
+  const rules = faultRules<[DomainEvent]>('sns');
   const publish = events.publish.bind(events);
   events.publish = (event) => rules.run([event], () => publish(event));
-  return { failPublish: (times: number, failure: Failure) => rules.add(times, failure) };
+  return {
+    failPublish: (times: number, failure: Failure, match?: (event: DomainEvent) => boolean) => rules.add(times, failure, match),
+  };
 }
 
 /** Wraps a scheduler (EventBridge Scheduler CreateSchedule): the next n schedules fail. */

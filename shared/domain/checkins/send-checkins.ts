@@ -78,10 +78,7 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
       ? [...new Set(session.attendance)]
       : (await deps.sessions.listBookings(sessionId)).filter((b) => b.status === 'booked').map((b) => b.memberId);
 
-  let sent = 0;
-  let duplicates = 0;
-  let excluded = 0;
-  for (const memberId of recipients) {
+  const sendOne = async (memberId: string): Promise<'sent' | 'duplicate' | 'excluded'> => {
     const member = await deps.members.get(memberId);
     if (
       !member?.email ||
@@ -90,16 +87,14 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
       member.emailOptOut ||
       member.emailBouncedAt !== undefined
     ) {
-      excluded++;
-      continue;
+      return 'excluded';
     }
     const key = checkinDeliveryKey(sessionId, memberId);
     if (!(await deps.deliveries.begin(key))) {
-      duplicates++;
       // Sent before, but recording it may have failed (the timer is retried for that): finish the
       // bookkeeping, or the answer page and the reminder would never know it was sent.
       if (!(await deps.checkins.get(sessionId, memberId))?.sentAt) await afterSend(deps, sessionId, memberId);
-      continue;
+      return 'duplicate';
     }
     let result: { messageId: string };
     try {
@@ -111,8 +106,26 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
     }
     await deps.deliveries.complete(key, result.messageId);
     await afterSend(deps, sessionId, memberId);
-    sent++;
+    return 'sent';
+  };
+
+  let sent = 0;
+  let duplicates = 0;
+  let excluded = 0;
+  // One member's failure (a throttled send, a bad address) must not keep the others from theirs:
+  // every recipient is tried, then the timer fails (and is retried) if any send failed.
+  const failures: unknown[] = [];
+  for (const memberId of recipients) {
+    try {
+      const outcome = await sendOne(memberId);
+      if (outcome === 'sent') sent++;
+      else if (outcome === 'duplicate') duplicates++;
+      else excluded++;
+    } catch (error) {
+      failures.push(error);
+    }
   }
+  if (failures.length) throw failures[0];
   return { outcome: 'sent', sent, duplicates, excluded };
 }
 
