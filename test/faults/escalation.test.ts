@@ -327,6 +327,30 @@ describe('fault: escalation email', () => {
   });
 });
 
+describe('fault: escalation email', () => {
+  it('Lambda timeout: after SES accepted the email, before it was recorded → sent again once after the lease (at-least-once: a duplicate page beats a lost one)', async () => {
+    const p = await pipeline();
+    await raise(p, { urgency: 'routine' });
+    await relayed(p);
+    p.mail.failSend(1, 'hang-after', LEAD);
+    const run = await p.run('escalation-email', { timeoutMs: 300 });
+    expect(run.receives).toBe(2);
+    expect(p.sentTo(LEAD)).toHaveLength(2);
+    noDeadLetters(p);
+  });
+
+  it('SMS failure: the fallback SMS for a suppressed lead fails → retried, one SMS', async () => {
+    const p = await pipeline();
+    p.deps.mail.suppressed.add(LEAD);
+    await raise(p, { urgency: 'routine' });
+    await relayed(p);
+    p.sms.failSend(2, 'server-error');
+    await captureLogs(() => p.run('escalation-email'));
+    expect(p.smsTo(LEAD_PHONE)).toHaveLength(1);
+    noDeadLetters(p);
+  });
+});
+
 describe('fault: escalation sms', () => {
   it('SMS failure → retried, delivered once', async () => {
     const p = await pipeline();
@@ -464,6 +488,18 @@ describe('fault: escalation timeout', () => {
     expect(p.sentTo(DEPUTY)).toHaveLength(1);
     const moved = (await p.deps.escalations.timeline(id)).filter((e) => e.type === 'moved_up');
     expect(moved).toHaveLength(1);
+  });
+
+  it('Lambda timeout: the move-up was written, then the worker timed out → the re-run finds it moved; moved up once, deputy alerted once', async () => {
+    const { p, id } = await dueTimeout();
+    p.fireDueTimers();
+    p.table.fail(1, 'hang-after', { command: 'TransactWriteCommand' });
+    const run = await p.run('timers', { timeoutMs: 300 });
+    expect(run.receives).toBe(2);
+    await p.settle();
+    expect((await p.deps.escalations.get(id))?.level).toBe(1);
+    expect(p.sentTo(DEPUTY)).toHaveLength(1);
+    expect((await p.deps.escalations.timeline(id)).filter((e) => e.type === 'moved_up')).toHaveLength(1);
   });
 
   it('poison record: a timer of an unknown kind → DLQ with alarm', async () => {

@@ -15,11 +15,18 @@ import type { EventPublisher, Mailer, Scheduler, SmsSender } from '../../shared/
  * every other call goes through untouched.
  */
 
-/** How a dependency fails. `hang` never answers: the invocation runs out of time around it. */
-export type Failure = 'throttling' | 'server-error' | 'network' | 'hang';
+/**
+ * How a dependency fails. `hang` never answers (the invocation runs out of time around it);
+ * `hang-after` does the work, then never answers (SES accepted the email, DynamoDB applied the
+ * write, and the Lambda timed out before it heard back).
+ */
+export type Failure = 'throttling' | 'server-error' | 'network' | 'hang' | 'hang-after';
 
 /** The error an AWS SDK v3 client throws for this failure of this service. */
-export function awsError(failure: Exclude<Failure, 'hang'>, service: 'dynamodb' | 'ses' | 'sns' | 'scheduler'): Error {
+export function awsError(
+  failure: Exclude<Failure, 'hang' | 'hang-after'>,
+  service: 'dynamodb' | 'ses' | 'sns' | 'scheduler',
+): Error {
   const names = {
     dynamodb: { throttling: 'ProvisionedThroughputExceededException', 'server-error': 'InternalServerError' },
     ses: { throttling: 'TooManyRequestsException', 'server-error': 'InternalFailure' },
@@ -61,6 +68,7 @@ function faultRules<A extends unknown[]>(service: 'dynamodb' | 'ses' | 'sns' | '
       rule.times--;
       injected++;
       if (rule.failure === 'hang') return never<T>();
+      if (rule.failure === 'hang-after') return call().then(() => never<T>());
       throw awsError(rule.failure, service);
     },
   };
