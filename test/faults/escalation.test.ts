@@ -574,6 +574,15 @@ describe('fault: trustee mail', () => {
     expect(p.sentTo('trustees@example.org')).toHaveLength(1);
   });
 
+  it('conditional-check race: two workers on the same message at once → delivered once', async () => {
+    const p = await resolvedWithSeriousHarm();
+    const [message] = p.queue('trustee-mail').receive(1);
+    const handler = p.handler('trustee-mail');
+    const record = (mid: string) => ({ Records: [{ messageId: mid, body: message!.body }] }) as never;
+    await Promise.all([handler(record('a'), {} as never), handler(record('b'), {} as never)]);
+    expect(p.sentTo('trustees@example.org')).toHaveLength(1);
+  });
+
   it('Lambda timeout: the send hangs → not acknowledged, re-run delivers once', async () => {
     const p = await resolvedWithSeriousHarm();
     p.mail.failSend(1, 'hang', 'trustees@example.org');
@@ -602,6 +611,15 @@ describe('fault: heartbeat', () => {
     const { result } = await captureLogs(() => p.run('timers'));
     expect(result.deadLetters).toHaveLength(1);
     expect(await p.deps.heartbeats.last()).toBeUndefined();
+  });
+
+  it('conditional-check race: two workers record the same beat at once → recorded once, no failure', async () => {
+    const p = await pipeline();
+    const handler = p.handler('timers');
+    const record = (mid: string) => ({ Records: [{ messageId: mid, body: beat('2026-11-22T10:00:00.000Z') }] }) as never;
+    const results = await captureLogs(() => Promise.all([handler(record('a'), {} as never), handler(record('b'), {} as never)]));
+    expect(results.result.flatMap((r) => r?.batchItemFailures ?? [])).toEqual([]);
+    expect((await p.deps.heartbeats.last())?.dueAt).toBe('2026-11-22T10:00:00.000Z');
   });
 
   it('timer fired twice → recorded, the time never moves back', async () => {

@@ -175,6 +175,17 @@ describe('fault: check-in send', () => {
     expect(p.deps.scheduler.timers.has(checkinReminderTimerName(session.sessionId, member.memberId))).toBe(true);
   });
 
+  it('Scheduler error: the reminder cannot be scheduled after the send → retried, delivered once, reminder scheduled', async () => {
+    const { p, session, people, name } = await dueCheckin(['a']);
+    fire(p, name);
+    p.scheduler.failSchedule(1, 'throttling');
+    await p.run('timers');
+    const member = people[0]!;
+    expect(checkins(p, member.email!)).toHaveLength(1);
+    expect(p.deps.scheduler.timers.has(checkinReminderTimerName(session.sessionId, member.memberId))).toBe(true);
+    noDeadLetters(p);
+  });
+
   it('DynamoDB unavailable: reading the bookings → retried, delivered once', async () => {
     const { p, people, name } = await dueCheckin();
     fire(p, name);
@@ -368,6 +379,15 @@ describe('fault: member email', () => {
     expect(p.sentTo(email)).toHaveLength(1);
   });
 
+  it('conditional-check race: two workers on the same message at once → delivered once', async () => {
+    const { p, email } = await signedUp();
+    const [message] = p.queue('member-mail').receive(1);
+    const handler = p.handler('member-mail');
+    const record = (mid: string) => ({ Records: [{ messageId: mid, body: message!.body }] }) as never;
+    await Promise.all([handler(record('a'), {} as never), handler(record('b'), {} as never)]);
+    expect(p.sentTo(email)).toHaveLength(1);
+  });
+
   it('Lambda timeout: the send hangs → not acknowledged, re-run delivers once', async () => {
     const { p, email } = await signedUp();
     p.mail.failSend(1, 'hang');
@@ -436,6 +456,35 @@ describe('fault: session email', () => {
     p.table.fail(2, 'server-error', { command: 'GetCommand' });
     await p.run('session-mail');
     expect(p.sentTo(member.email!)).toHaveLength(1);
+  });
+
+  it('conditional-check race: two workers on the same message at once → delivered once', async () => {
+    const { p, member } = await bookedPlace();
+    const [message] = p.queue('session-mail').receive(1);
+    const handler = p.handler('session-mail');
+    const record = (mid: string) => ({ Records: [{ messageId: mid, body: message!.body }] }) as never;
+    await Promise.all([handler(record('a'), {} as never), handler(record('b'), {} as never)]);
+    expect(p.sentTo(member.email!)).toHaveLength(1);
+  });
+
+  it('Scheduler error: the check-in timer of new sessions cannot be set → retried, timer set, announcement once', async () => {
+    const p = await pipeline();
+    const { facilitator, group } = await groupWithSession(p.deps);
+    const member = await activeMember(p.deps, 'a');
+    await p.deps.sessions.addGroupMember(group.groupId, member.memberId, p.deps.clock.now().toISOString());
+    await p.settle();
+    p.deps.mail.sent.length = 0;
+    const { sessions } = await scheduleSessions(p.deps, facilitator, group.groupId, {
+      startsAt: new Date(p.deps.clock.now().getTime() + 9 * 86_400_000).toISOString(),
+      durationMinutes: 60,
+    });
+    await p.relay();
+    p.deps.scheduler.timers.clear();
+    p.scheduler.failSchedule(2, 'server-error');
+    await p.run('session-mail');
+    expect(p.deps.scheduler.timers.has(checkinTimerName(sessions[0]!.sessionId))).toBe(true);
+    expect(p.sentTo(member.email!)).toHaveLength(1);
+    noDeadLetters(p);
   });
 
   it('SES suppression: the member’s address bounced → not sent', async () => {

@@ -91,9 +91,9 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
     }
     const key = checkinDeliveryKey(sessionId, memberId);
     if (!(await deps.deliveries.begin(key))) {
-      // Sent before, but recording it may have failed (the timer is retried for that): finish the
-      // bookkeeping, or the answer page and the reminder would never know it was sent.
-      if (!(await deps.checkins.get(sessionId, memberId))?.sentAt) await afterSend(deps, sessionId, memberId);
+      // Sent before, but what follows the send may have failed (the timer is retried for that):
+      // finish it, or the answer page and the reminder would never know it was sent.
+      await afterSend(deps, sessionId, memberId, (await deps.checkins.get(sessionId, memberId))?.sentAt);
       return 'duplicate';
     }
     let result: { messageId: string };
@@ -129,12 +129,19 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
   return { outcome: 'sent', sent, duplicates, excluded };
 }
 
-/** Records the check-in as sent and schedules its reminder; both idempotent. */
-async function afterSend(deps: CheckinDeps, sessionId: string, memberId: string): Promise<void> {
-  await deps.checkins.recordSent(sessionId, memberId, deps.clock.now().toISOString());
+/**
+ * Records the check-in as sent and schedules its reminder `reminderAfterHours` after the first
+ * send. Both idempotent (the first `sentAt` stays; the timer has one name), so a retry finishes
+ * what a failed attempt left undone; a reminder whose time has passed is not set again.
+ */
+async function afterSend(deps: CheckinDeps, sessionId: string, memberId: string, sentBefore?: string): Promise<void> {
+  const sentAt = sentBefore ?? deps.clock.now().toISOString();
+  if (!sentBefore) await deps.checkins.recordSent(sessionId, memberId, sentAt);
+  const remindAt = new Date(Date.parse(sentAt) + deps.org.checkins.reminderAfterHours * 3_600_000);
+  if (remindAt.getTime() <= deps.clock.now().getTime()) return;
   await deps.scheduler.schedule({
     name: checkinReminderTimerName(sessionId, memberId),
-    at: new Date(deps.clock.now().getTime() + deps.org.checkins.reminderAfterHours * 3_600_000),
+    at: remindAt,
     payload: { kind: CHECKIN_REMINDER_KIND, sessionId, memberId },
   });
 }
