@@ -352,6 +352,15 @@ describe('fault: escalation email', () => {
 });
 
 describe('fault: escalation sms', () => {
+  it('poison record: in a batch with a good one → the poison one in the DLQ, the good one delivered once', async () => {
+    const p = await pipeline();
+    await raise(p);
+    await relayed(p);
+    p.queue('escalation-sms').send('not json');
+    expect((await p.run('escalation-sms')).deadLetters).toHaveLength(1);
+    expect(p.smsTo(LEAD_PHONE)).toHaveLength(1);
+  });
+
   it('SMS failure → retried, delivered once', async () => {
     const p = await pipeline();
     await raise(p);
@@ -572,6 +581,12 @@ describe('fault: trustee mail', () => {
     q.send(message!.body, message!.attributes);
     await p.run('trustee-mail');
     expect(p.sentTo('trustees@example.org')).toHaveLength(1);
+  });
+
+  it('poison record: a body that is not a serious-harm event → DLQ with alarm', async () => {
+    const p = await pipeline();
+    p.queue('trustee-mail').send('{"type":"EscalationSeriousHarmReported"}');
+    expect((await p.run('trustee-mail')).deadLetters).toHaveLength(1);
   });
 
   it('conditional-check race: two workers on the same message at once → delivered once', async () => {

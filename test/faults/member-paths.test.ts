@@ -139,6 +139,22 @@ describe('fault: session reminder', () => {
   });
 });
 
+describe('fault: session reminder', () => {
+  it('poison record: a reminder timer without its ids → DLQ with alarm', async () => {
+    const p = await pipeline();
+    p.queue('timers').send(JSON.stringify({ name: 'reminder-x', kind: 'session-reminder' }));
+    expect((await p.run('timers')).deadLetters).toHaveLength(1);
+  });
+});
+
+describe('fault: check-in send', () => {
+  it('poison record: a check-in timer without its session → DLQ with alarm', async () => {
+    const p = await pipeline();
+    p.queue('timers').send(JSON.stringify({ name: 'checkin-x', kind: 'checkin-send' }));
+    expect((await p.run('timers')).deadLetters).toHaveLength(1);
+  });
+});
+
 describe('fault: check-in send', () => {
   async function dueCheckin(names = ['a', 'b']) {
     const p = await pipeline();
@@ -493,6 +509,13 @@ describe('fault: session email', () => {
     await p.run('session-mail');
     expect(p.sentTo(member.email!)).toHaveLength(0);
     noDeadLetters(p);
+  });
+
+  it('poison record: in a batch with a good one → the poison one in the DLQ, the good one delivered once', async () => {
+    const { p, member } = await bookedPlace();
+    p.queue('session-mail').send('{"id":1}', { eventType: 'SessionBooked' });
+    expect((await p.run('session-mail')).deadLetters).toHaveLength(1);
+    expect(p.sentTo(member.email!)).toHaveLength(1);
   });
 
   it('duplicate delivery of the same SQS message → delivered once', async () => {
