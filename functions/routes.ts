@@ -195,9 +195,12 @@ export interface TopicConsumer {
 
 export const topicConsumers: readonly TopicConsumer[] = [
   {
+    // Only the events it sends for (shared/domain/members/send-member-email.ts): any other event on
+    // the topic (sessions events carry no member id) would fail its parser and alarm in the DLQ.
     name: 'member-mail',
     topic: 'member-notifications',
     entry: 'members/send-member-email',
+    filterPolicy: { eventType: ['MemberSignupRequested', 'MemberSignupRepeated', 'MemberConfirmed'] },
     uses: ['table', 'tokens', 'mail', 'publicUrl'],
   },
   {

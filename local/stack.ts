@@ -32,6 +32,8 @@ export interface LocalStackOptions {
   org?: string;
   /** No log lines (tests). */
   quiet?: boolean;
+  /** Where log lines go instead of stdout (tests that read every line); overrides `quiet`. */
+  logLine?: (line: string) => void;
 }
 
 export interface LocalStack {
@@ -96,7 +98,7 @@ async function loadFunction<E, R>(entry: string): Promise<(deps: LocalDeps) => L
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
-  const log = createLocalLog({ quiet: options.quiet });
+  const log = createLocalLog(options.logLine ? { write: options.logLine } : { quiet: options.quiet });
   const cleanups: (() => Promise<void> | void)[] = [() => log.restore()];
   const cleanup = async () => {
     for (const step of cleanups.reverse()) await step();

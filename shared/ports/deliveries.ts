@@ -7,6 +7,10 @@
 export interface DeliveryLog {
   /** True when this caller may deliver; false when it was delivered or another worker holds it. */
   begin(key: string, leaseSeconds?: number): Promise<boolean>;
+  /**
+   * Records the delivery as sent. Never throws: the message is already out, and failing the
+   * caller would make its queue message retry and send it again. An unrecorded delivery is logged.
+   */
   complete(key: string, messageId: string): Promise<void>;
   release(key: string): Promise<void>;
 }

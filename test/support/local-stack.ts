@@ -6,10 +6,18 @@ import type { OutboxMessage } from '../../shared/adapters/local/outbox-mailer.ts
 
 export type { OutboxMessage };
 
-/** The real local stack (`npm start`) on a free port with a fresh data folder. */
-export async function startTestStack() {
+/**
+ * The real local stack (`npm start`) on a free port with a fresh data folder. Quiet, unless
+ * `logLine` asks for every line the stack prints.
+ */
+export async function startTestStack(options: { logLine?: (line: string) => void } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kith-e2e-'));
-  const stack = await startLocalStack({ port: 0, dataDir, quiet: true });
+  const stack = await startLocalStack({
+    port: 0,
+    dataDir,
+    quiet: true,
+    ...(options.logLine ? { logLine: options.logLine } : {}),
+  });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${stack.url}${path}`, {
       method,

@@ -78,10 +78,7 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
       ? [...new Set(session.attendance)]
       : (await deps.sessions.listBookings(sessionId)).filter((b) => b.status === 'booked').map((b) => b.memberId);
 
-  let sent = 0;
-  let duplicates = 0;
-  let excluded = 0;
-  for (const memberId of recipients) {
+  const sendOne = async (memberId: string): Promise<'sent' | 'duplicate' | 'excluded'> => {
     const member = await deps.members.get(memberId);
     if (
       !member?.email ||
@@ -90,13 +87,14 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
       member.emailOptOut ||
       member.emailBouncedAt !== undefined
     ) {
-      excluded++;
-      continue;
+      return 'excluded';
     }
     const key = checkinDeliveryKey(sessionId, memberId);
     if (!(await deps.deliveries.begin(key))) {
-      duplicates++;
-      continue;
+      // Sent before, but what follows the send may have failed (the timer is retried for that):
+      // finish it, or the answer page and the reminder would never know it was sent.
+      await afterSend(deps, sessionId, memberId, (await deps.checkins.get(sessionId, memberId))?.sentAt);
+      return 'duplicate';
     }
     let result: { messageId: string };
     try {
@@ -107,15 +105,45 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
       throw error;
     }
     await deps.deliveries.complete(key, result.messageId);
-    await deps.checkins.recordSent(sessionId, memberId, deps.clock.now().toISOString());
-    await deps.scheduler.schedule({
-      name: checkinReminderTimerName(sessionId, memberId),
-      at: new Date(deps.clock.now().getTime() + deps.org.checkins.reminderAfterHours * 3_600_000),
-      payload: { kind: CHECKIN_REMINDER_KIND, sessionId, memberId },
-    });
-    sent++;
+    await afterSend(deps, sessionId, memberId);
+    return 'sent';
+  };
+
+  let sent = 0;
+  let duplicates = 0;
+  let excluded = 0;
+  // One member's failure (a throttled send, a bad address) must not keep the others from theirs:
+  // every recipient is tried, then the timer fails (and is retried) if any send failed.
+  const failures: unknown[] = [];
+  for (const memberId of recipients) {
+    try {
+      const outcome = await sendOne(memberId);
+      if (outcome === 'sent') sent++;
+      else if (outcome === 'duplicate') duplicates++;
+      else excluded++;
+    } catch (error) {
+      failures.push(error);
+    }
   }
+  if (failures.length) throw failures[0];
   return { outcome: 'sent', sent, duplicates, excluded };
+}
+
+/**
+ * Records the check-in as sent and schedules its reminder `reminderAfterHours` after the first
+ * send. Both idempotent (the first `sentAt` stays; the timer has one name), so a retry finishes
+ * what a failed attempt left undone; a reminder whose time has passed is not set again.
+ */
+async function afterSend(deps: CheckinDeps, sessionId: string, memberId: string, sentBefore?: string): Promise<void> {
+  const sentAt = sentBefore ?? deps.clock.now().toISOString();
+  if (!sentBefore) await deps.checkins.recordSent(sessionId, memberId, sentAt);
+  const remindAt = new Date(Date.parse(sentAt) + deps.org.checkins.reminderAfterHours * 3_600_000);
+  if (remindAt.getTime() <= deps.clock.now().getTime()) return;
+  await deps.scheduler.schedule({
+    name: checkinReminderTimerName(sessionId, memberId),
+    at: remindAt,
+    payload: { kind: CHECKIN_REMINDER_KIND, sessionId, memberId },
+  });
 }
 
 /** The answer links (one token: purpose `checkin`, subject the member, data the session), unsubscribe and manage links. */

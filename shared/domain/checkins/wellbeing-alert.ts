@@ -93,20 +93,42 @@ export async function sendWellbeingAlert(
   );
   const adminUrl = deps.links.url(`/admin/sessions/${session.sessionId}/checkins`);
   let sent = 0;
+  let unreachable = 0;
+  // One facilitator's failure must not keep the others from the alert: all are tried, then the
+  // message fails (and is retried; those already alerted are not alerted again) if any failed.
+  const failures: unknown[] = [];
   for (const facilitatorId of group.facilitatorIds) {
-    const facilitator = await deps.facilitators.get(facilitatorId);
-    if (!facilitator?.email) continue;
-    const key = `${event.id}#wellbeing-alert#${facilitatorId}`;
-    if (!(await deps.deliveries.begin(key))) continue;
-    let result: { messageId: string };
     try {
-      result = await deps.mail.send(wellbeingAlertEmail(deps.org, facilitator.email, who, group.name, sessionDate, adminUrl));
+      const facilitator = await deps.facilitators.get(facilitatorId);
+      if (!facilitator?.email) continue;
+      const key = `${event.id}#wellbeing-alert#${facilitatorId}`;
+      // An address on the account suppression list once bounced or complained. Staff mail ignores the
+      // list (infra/constructs/email.ts), so it is still tried; but the alert may well not arrive, so
+      // the message then fails and ends in the DLQ, whose alarm tells the operator who to fix.
+      if (await deps.mail.isSuppressed(facilitator.email)) unreachable++;
+      if (!(await deps.deliveries.begin(key))) continue;
+      let result: { messageId: string };
+      try {
+        result = await deps.mail.send(wellbeingAlertEmail(deps.org, facilitator.email, who, group.name, sessionDate, adminUrl));
+      } catch (error) {
+        await deps.deliveries.release(key);
+        throw error;
+      }
+      await deps.deliveries.complete(key, result.messageId);
+      sent++;
     } catch (error) {
-      await deps.deliveries.release(key);
-      throw error;
+      failures.push(error);
     }
-    await deps.deliveries.complete(key, result.messageId);
-    sent++;
   }
+  if (failures.length) throw failures[0];
+  if (unreachable) throw new FacilitatorUnreachableError(unreachable);
   return sent;
+}
+
+/** A facilitator's address is on the SES suppression list: the alert could not reach them. */
+export class FacilitatorUnreachableError extends Error {
+  override name = 'FacilitatorUnreachableError';
+  constructor(count: number) {
+    super(`${count} facilitator address(es) are on the SES suppression list`);
+  }
 }

@@ -62,6 +62,9 @@ const kinds: Record<string, MailKind> = {
   },
 };
 
+/** The event types this consumer sends for: its queue's filter policy (functions/routes.ts) lists exactly these. */
+export const MEMBER_MAIL_EVENT_TYPES: readonly string[] = Object.keys(kinds);
+
 export type MailOutcome = 'sent' | 'skipped' | 'duplicate';
 
 /**

@@ -71,7 +71,8 @@ export async function sendSessionReminder(
   if (now < start - minutes * MINUTE || now >= start) return 'skipped';
   const group = await deps.sessions.getGroup(session.groupId);
   const member = await deps.members.get(memberId);
-  if (!group || !member?.email || member.status !== 'active' || member.emailOptOut) return 'skipped';
+  // A bounced address (SES said it does not exist) gets nothing more: resending hurts the sender reputation.
+  if (!group || !member?.email || member.status !== 'active' || member.emailOptOut || member.emailBouncedAt) return 'skipped';
 
   const key = `reminder-${sessionId}-${session.startsAt}-${minutes}#email#${memberId}`;
   if (!(await deps.deliveries.begin(key))) return 'duplicate';

@@ -84,7 +84,8 @@ async function sendOnce(
   build: (to: string, name: string) => Promise<EmailMessage | undefined>,
 ) {
   const member = await deps.members.get(memberId);
-  if (!member?.email || member.status !== 'active') return;
+  // A bounced address (SES said it does not exist) gets nothing more: resending hurts the sender reputation.
+  if (!member?.email || member.status !== 'active' || member.emailBouncedAt) return;
   const message = await build(member.email, member.displayName ?? '');
   if (!message) return;
   // Its own namespace: member-mail sends the welcome email for the same MemberConfirmed event.
@@ -148,7 +149,7 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
     if (sessions.length === 0) return;
     // The post-session check-in of each session (before the announcement: it must not depend on members).
     for (const session of sessions) await scheduleCheckin(deps, session);
-    for (const memberId of await deps.sessions.listGroupMembers(group.groupId)) {
+    await forEachMember(await deps.sessions.listGroupMembers(group.groupId), async (memberId) => {
       await sendOnce(deps, event.id, memberId, async (to, name) => {
         const member = await deps.members.get(memberId);
         if (member?.emailOptOut) return undefined; // an announcement is not mail they asked for
@@ -160,7 +161,7 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
         );
         return sessionsAnnouncedEmail(deps.org, to, name, group, links);
       });
-    }
+    });
     return;
   }
   if (!data.sessionId) return;
@@ -236,9 +237,9 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
     const change = event.type === 'SessionCancelled' ? 'cancelled' : 'rescheduled';
     // Moves (or, for a cancelled session, cancels) the check-in timer from the current state.
     await scheduleCheckin(deps, session);
-    for (const memberId of data.memberIds) {
+    await forEachMember(data.memberIds, async (memberId) => {
       const booking = await deps.sessions.getBooking(session.sessionId, memberId);
-      if (!booking || booking.status === 'cancelled') continue;
+      if (!booking || booking.status === 'cancelled') return;
       if (change === 'cancelled') await cancelReminders(deps, session.sessionId, memberId);
       else if (booking.status === 'booked' && session.status === 'scheduled') await scheduleReminders(deps, session, memberId);
       await sendOnce(deps, event.id, memberId, async (to, name) => {
@@ -246,8 +247,25 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
         if (booking.status !== 'booked') return email;
         return withInvite(deps, email, group, session, memberId, name, change === 'cancelled' ? 'CANCEL' : 'REQUEST');
       });
+    });
+  }
+}
+
+/**
+ * Runs `fn` for every member, even when it fails for some: one member's failure (a throttled send)
+ * must not keep the others from their email. Then fails with the first error, so the message is
+ * retried (those already sent are not sent again: `sendOnce`) and, if it keeps failing, parked.
+ */
+async function forEachMember(memberIds: readonly string[], fn: (memberId: string) => Promise<void>): Promise<void> {
+  const failures: unknown[] = [];
+  for (const memberId of memberIds) {
+    try {
+      await fn(memberId);
+    } catch (error) {
+      failures.push(error);
     }
   }
+  if (failures.length) throw failures[0];
 }
 
 /** The "you have joined" email with a booking link for each upcoming session, sent once per event. */
