@@ -174,6 +174,46 @@ export const httpRoutes: readonly HttpRoute[] = [
     feature: 'facilitators',
     uses: ['table'],
   },
+  {
+    method: 'GET',
+    path: '/admin/groups/{groupId}/checkins',
+    entry: 'admin/get-group-checkins',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  // The facilitators' dashboard: browser sign-in by emailed link, then cookie-authenticated pages.
+  { method: 'GET', path: '/sign-in', entry: 'dashboard/get-sign-in-page', feature: 'facilitators', uses: [] },
+  {
+    method: 'POST',
+    path: '/sign-in',
+    entry: 'dashboard/request-sign-in',
+    feature: 'facilitators',
+    uses: ['table', 'tokens', 'mail', 'publicUrl'],
+  },
+  {
+    method: 'GET',
+    path: '/sign-in/confirm',
+    entry: 'dashboard/get-sign-in-link-page',
+    feature: 'facilitators',
+    uses: ['tokens'],
+  },
+  { method: 'POST', path: '/sign-in/confirm', entry: 'dashboard/complete-sign-in', feature: 'facilitators' },
+  { method: 'POST', path: '/sign-out', entry: 'dashboard/sign-out', feature: 'facilitators', uses: ['table', 'tokens'] },
+  { method: 'GET', path: '/dashboard', entry: 'dashboard/get-dashboard', feature: 'facilitators', uses: ['table', 'tokens'] },
+  {
+    method: 'GET',
+    path: '/dashboard/groups/{groupId}',
+    entry: 'dashboard/get-group-page',
+    feature: 'facilitators',
+    uses: ['table', 'tokens'],
+  },
+  {
+    method: 'GET',
+    path: '/dashboard/sessions/{sessionId}',
+    entry: 'dashboard/get-session-page',
+    feature: 'facilitators',
+    uses: ['table', 'tokens'],
+  },
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */
