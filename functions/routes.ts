@@ -27,6 +27,10 @@ export interface HttpRoute {
   uses?: readonly FunctionUse[];
 }
 
+/** The dashboard's sign-in function emails links; its pages function only reads. */
+const signInUses: readonly FunctionUse[] = ['table', 'tokens', 'mail', 'publicUrl'];
+const dashboardUses: readonly FunctionUse[] = ['table', 'tokens'];
+
 export const httpRoutes: readonly HttpRoute[] = [
   { method: 'GET', path: '/signup', entry: 'members/get-signup-page', feature: 'members' },
   { method: 'POST', path: '/signups', entry: 'members/create-signup', feature: 'members' },
@@ -182,37 +186,20 @@ export const httpRoutes: readonly HttpRoute[] = [
     uses: ['table'],
   },
   // The facilitators' dashboard: browser sign-in by emailed link, then cookie-authenticated pages.
-  { method: 'GET', path: '/sign-in', entry: 'dashboard/get-sign-in-page', feature: 'facilitators', uses: [] },
-  {
-    method: 'POST',
-    path: '/sign-in',
-    entry: 'dashboard/request-sign-in',
-    feature: 'facilitators',
-    uses: ['table', 'tokens', 'mail', 'publicUrl'],
-  },
-  {
-    method: 'GET',
-    path: '/sign-in/confirm',
-    entry: 'dashboard/get-sign-in-link-page',
-    feature: 'facilitators',
-    uses: ['tokens'],
-  },
-  { method: 'POST', path: '/sign-in/confirm', entry: 'dashboard/complete-sign-in', feature: 'facilitators' },
-  { method: 'POST', path: '/sign-out', entry: 'dashboard/sign-out', feature: 'facilitators', uses: ['table', 'tokens'] },
-  { method: 'GET', path: '/dashboard', entry: 'dashboard/get-dashboard', feature: 'facilitators', uses: ['table', 'tokens'] },
-  {
-    method: 'GET',
-    path: '/dashboard/groups/{groupId}',
-    entry: 'dashboard/get-group-page',
-    feature: 'facilitators',
-    uses: ['table', 'tokens'],
-  },
+  // Two functions: routes that share an entry share its function, so they list the same bindings.
+  { method: 'GET', path: '/sign-in', entry: 'dashboard/sign-in', feature: 'facilitators', uses: signInUses },
+  { method: 'POST', path: '/sign-in', entry: 'dashboard/sign-in', feature: 'facilitators', uses: signInUses },
+  { method: 'GET', path: '/sign-in/confirm', entry: 'dashboard/sign-in', feature: 'facilitators', uses: signInUses },
+  { method: 'POST', path: '/sign-in/confirm', entry: 'dashboard/sign-in', feature: 'facilitators', uses: signInUses },
+  { method: 'POST', path: '/sign-out', entry: 'dashboard/sign-in', feature: 'facilitators', uses: signInUses },
+  { method: 'GET', path: '/dashboard', entry: 'dashboard/pages', feature: 'facilitators', uses: dashboardUses },
+  { method: 'GET', path: '/dashboard/groups/{groupId}', entry: 'dashboard/pages', feature: 'facilitators', uses: dashboardUses },
   {
     method: 'GET',
     path: '/dashboard/sessions/{sessionId}',
-    entry: 'dashboard/get-session-page',
+    entry: 'dashboard/pages',
     feature: 'facilitators',
-    uses: ['table', 'tokens'],
+    uses: dashboardUses,
   },
 ];
 

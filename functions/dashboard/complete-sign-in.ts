@@ -3,7 +3,6 @@ import { signInLinkError, signInProblemPage } from '../../shared/domain/dashboar
 import { completeSignIn } from '../../shared/domain/facilitators/browser-sign-in.ts';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { httpHandler, page, seeOther } from '../../shared/runtime/http.ts';
 
 /**
@@ -29,5 +28,3 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'facilitators' | 'tokens' |
       return { ...seeOther(deps.links.url(result.next)), cookies: [result.cookie] };
     },
   );
-
-export const handler = makeHandler(awsDeps());

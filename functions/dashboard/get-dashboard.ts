@@ -1,6 +1,5 @@
 import { dashboardPage } from '../../shared/domain/dashboard/dashboard-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { dashboardHandler } from '../../shared/runtime/dashboard.ts';
 import { page } from '../../shared/runtime/http.ts';
 
@@ -12,5 +11,3 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'facilitators' | 'tokens' |
       .sort((a, b) => a.name.localeCompare(b.name));
     return page(200, dashboardPage(deps.org, facilitator, groups));
   });
-
-export const handler = makeHandler(awsDeps());

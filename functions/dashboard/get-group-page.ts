@@ -1,7 +1,6 @@
 import { groupCheckinTrend } from '../../shared/domain/checkins/group-trend.ts';
 import { groupTrendPage } from '../../shared/domain/dashboard/dashboard-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { dashboardHandler } from '../../shared/runtime/dashboard.ts';
 import { page } from '../../shared/runtime/http.ts';
 
@@ -10,5 +9,3 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'facilitators' | 'tokens' |
   dashboardHandler(deps, '../../', async ({ pathParameters }, facilitator) =>
     page(200, groupTrendPage(deps.org, facilitator, await groupCheckinTrend(deps, facilitator, pathParameters.groupId ?? ''))),
   );
-
-export const handler = makeHandler(awsDeps());

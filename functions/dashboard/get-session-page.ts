@@ -1,7 +1,6 @@
 import { sessionCheckins } from '../../shared/domain/checkins/session-checkins.ts';
 import { sessionCheckinsPage } from '../../shared/domain/dashboard/dashboard-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { dashboardHandler } from '../../shared/runtime/dashboard.ts';
 import { page } from '../../shared/runtime/http.ts';
 
@@ -13,5 +12,3 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'facilitators' | 'tokens' |
       sessionCheckinsPage(deps.org, facilitator, await sessionCheckins(deps, facilitator, pathParameters.sessionId ?? '')),
     ),
   );
-
-export const handler = makeHandler(awsDeps());

@@ -3,7 +3,6 @@ import { signInLinkError, signInLinkPage } from '../../shared/domain/dashboard/d
 import { checkSignInLink } from '../../shared/domain/facilitators/browser-sign-in.ts';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 
 /**
@@ -25,5 +24,3 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens'>) =>
       return page(200, signInLinkPage(deps.org, query.t));
     },
   );
-
-export const handler = makeHandler(awsDeps());

@@ -2,7 +2,6 @@ import { signInPage, signInSentPage } from '../../shared/domain/dashboard/dashbo
 import { ValidationError } from '../../shared/domain/errors.ts';
 import { requestSignIn, SignInRequest } from '../../shared/domain/facilitators/browser-sign-in.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { httpHandler, json, page } from '../../shared/runtime/http.ts';
 
 /**
@@ -26,5 +25,3 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'facilitators' | 'tokens' |
       return wantsHtml ? page(200, signInSentPage(deps.org)) : json(202, { status: 'accepted' });
     },
   );
-
-export const handler = makeHandler(awsDeps());

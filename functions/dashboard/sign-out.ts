@@ -7,7 +7,6 @@ import {
   signOut,
 } from '../../shared/domain/facilitators/browser-sign-in.ts';
 import type { Deps } from '../../shared/ports/index.ts';
-import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 
 /** POST /sign-out: ends the facilitator's browser sessions on every device and clears the cookie. */
@@ -21,5 +20,3 @@ export const makeHandler = (deps: Pick<Deps, 'org' | 'facilitators' | 'tokens' |
       return { ...page(200, signedOutPage(deps.org)), cookies: [clearedSessionCookie] };
     },
   );
-
-export const handler = makeHandler(awsDeps());

@@ -27,9 +27,13 @@ function render(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Alarms whose metric has a dimension pointing at this logical id. */
+/** The metrics an alarm watches: its own, or those its metric-math expression uses. */
+const metricsOf = (alarm: Props): Props[] =>
+  alarm.Metrics ? (alarm.Metrics as Props[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric as Props) : [alarm];
+
+/** Alarms with a metric whose dimension points at this logical id. */
 const alarmsOn = (logical: string) =>
-  alarms.filter((a) => (a.Dimensions as Props[] | undefined)?.some((d) => refId(d.Value) === logical));
+  alarms.filter((a) => metricsOf(a).some((m) => (m.Dimensions as Props[] | undefined)?.some((d) => refId(d.Value) === logical)));
 
 describe('deploying: the stack an operator gets', () => {
   it('is termination protected, and keeps its stateful resources when deleted', () => {
@@ -104,7 +108,7 @@ describe('alarms to the operator topic', () => {
 
   it('every function alarms on errors and on throttles', () => {
     for (const fnId of Object.keys(functions)) {
-      const metrics = alarmsOn(fnId).map((a) => a.MetricName);
+      const metrics = alarmsOn(fnId).flatMap((a) => metricsOf(a).map((m) => m.MetricName));
       expect(metrics, fnId).toEqual(expect.arrayContaining(['Errors', 'Throttles']));
     }
   });

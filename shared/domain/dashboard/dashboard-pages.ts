@@ -16,18 +16,24 @@ import { chartStyles, trendChart } from './trend-chart.ts';
  */
 
 const styles = `
+main{max-width:56rem}
 ${chartStyles}
 .table-wrap{overflow-x:auto;margin:1rem 0}
+.table-wrap:focus-visible{outline:3px solid var(--accent)}
+.narrow table{max-width:26rem}
 table{border-collapse:collapse;width:100%;font-size:.95rem}
 caption{text-align:left;font-weight:600;padding:.3rem 0}
 th,td{text-align:left;padding:.45rem .55rem;border-bottom:1px solid var(--muted);vertical-align:top}
-th{white-space:nowrap}
+th{vertical-align:bottom}
+tbody th{white-space:nowrap}
 .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.hidden-figures{text-align:center;color:var(--muted);font-style:italic;white-space:nowrap}
 .groups{list-style:none;padding:0}
 .groups li{margin:.6rem 0;padding:.6rem .8rem;border:2px solid var(--muted);border-radius:.5rem}
 .groups a{font-weight:600}
 .bar-row{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap}
 .bar-row form button{margin-top:0}
+.bar-row p{margin:.5rem 0}
 nav.crumbs{margin:.3rem 0 1rem}
 `;
 
@@ -45,15 +51,7 @@ const roleName = (role: Facilitator['role']) =>
 export function sessionDate(iso: string, timezone: string, style: 'long' | 'short' = 'long'): string {
   const options: Intl.DateTimeFormatOptions =
     style === 'long'
-      ? {
-          weekday: 'short',
-          day: 'numeric',
-          month: 'short',
-          year: 'numeric',
-          hour: '2-digit',
-          minute: '2-digit',
-          timeZone: timezone,
-        }
+      ? { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: timezone }
       : { day: 'numeric', month: 'short', timeZone: timezone };
   return new Intl.DateTimeFormat('en-GB', options).format(new Date(iso));
 }
@@ -195,17 +193,20 @@ export function groupTrendPage(org: OrgConfig, who: Facilitator, trend: GroupTre
 <th scope="row"><a href="../sessions/${s.sessionId}">${sessionDate(s.startsAt, trend.timezone)}</a>${s.cancelled ? ' (cancelled)' : ''}</th>
 <td class="num">${s.sent}</td><td class="num">${s.opened}</td><td class="num">${s.answered}</td>
 <td class="num">${percent(s.responseRate)}</td>
-<td class="num">${s.mean === null ? FEWER_THAN_MIN : s.mean.toFixed(2)}</td>
-<td class="num">${distributionText(s.distribution)}</td>
+${
+  s.mean === null || s.distribution === null
+    ? html`<td colspan="2" class="hidden-figures">${FEWER_THAN_MIN}</td>`
+    : html`<td class="num">${s.mean.toFixed(2)}</td><td class="num">${distributionText(s.distribution)}</td>`
+}
 <td class="num">${s.flagged}</td>
 </tr>`,
   );
   const body = trend.sessions.length
     ? html`${trendChart(trend.sessions, short)}
-<div class="table-wrap">
+<div class="table-wrap" role="region" aria-labelledby="sessions-caption" tabindex="0">
 <table>
-<caption>Check-ins per session, oldest first</caption>
-<thead><tr><th scope="col">Session</th><th scope="col" class="num">Sent</th><th scope="col" class="num">Opened</th><th scope="col" class="num">Answered</th><th scope="col" class="num">Response rate</th><th scope="col" class="num">Mean answer</th><th scope="col" class="num">Answers 1 / 2 / 3 / 4 / 5</th><th scope="col" class="num">Flagged as automated</th></tr></thead>
+<caption id="sessions-caption">Check-ins per session, oldest first</caption>
+<thead><tr><th scope="col">Session</th><th scope="col" class="num">Sent</th><th scope="col" class="num">Opened</th><th scope="col" class="num">Answered</th><th scope="col" class="num">Response<br>rate</th><th scope="col" class="num">Mean<br>answer</th><th scope="col" class="num">Answers<br>1 / 2 / 3 / 4 / 5</th><th scope="col" class="num">Automated<br>loads</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>
 </div>`
@@ -226,7 +227,7 @@ type SessionView = Awaited<ReturnType<typeof sessionCheckins>>;
 
 /** GET /dashboard/sessions/{sessionId}: one session's check-ins. */
 export function sessionCheckinsPage(org: OrgConfig, who: Facilitator, view: SessionView): RenderedPage {
-  const figures = html`<div class="table-wrap"><table>
+  const figures = html`<div class="table-wrap narrow"><table>
 <caption>Figures</caption>
 <tbody>
 <tr><th scope="row">Sent</th><td class="num">${view.sent}</td></tr>
@@ -238,7 +239,7 @@ export function sessionCheckinsPage(org: OrgConfig, who: Facilitator, view: Sess
 </tbody></table></div>`;
   const d = view.distribution;
   const distribution = d
-    ? html`<div class="table-wrap"><table><caption>Answers</caption>
+    ? html`<div class="table-wrap narrow"><table><caption>Answers</caption>
 <thead><tr><th scope="col">Answer</th><th scope="col" class="num">People</th></tr></thead>
 <tbody>${(['1', '2', '3', '4', '5'] as const).map(
         (k) =>

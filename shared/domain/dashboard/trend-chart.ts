@@ -4,19 +4,19 @@ import type { TrendSession } from '../checkins/group-trend.ts';
 /** At most this many (most recent) sessions are drawn; the table always lists them all. */
 export const CHART_SESSIONS = 26;
 
-const W = 480;
-const H = 240;
-const M = { left: 40, right: 30, top: 16, bottom: 34 };
+const W = 420;
+const H = 230;
+const M = { left: 46, right: 26, top: 14, bottom: 32 };
 const PW = W - M.left - M.right;
 const PH = H - M.top - M.bottom;
 
 export const chartStyles = `
-.chart{width:100%;height:auto;display:block;margin:1rem 0 .5rem}
+.chart{width:100%;max-width:36rem;height:auto;display:block;margin:1rem 0 .5rem}
 .chart .grid{stroke:var(--muted);stroke-opacity:.35;stroke-width:1}
 .chart .bar{fill:var(--accent);fill-opacity:.45}
 .chart .line{fill:none;stroke:var(--fg);stroke-width:2.5;stroke-linejoin:round}
 .chart .point{fill:var(--fg)}
-.chart text{fill:var(--muted);font:13px system-ui,sans-serif}
+.chart text{fill:var(--muted);font:14px system-ui,sans-serif}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem 1.4rem;list-style:none;padding:0;margin:0 0 1rem}
 .swatch{display:inline-block;width:.9rem;height:.9rem;vertical-align:-.1rem;margin-right:.4rem}
 .swatch.bar{background:var(--accent);opacity:.45}
