@@ -5,7 +5,7 @@ import { awsDeps } from '../../shared/runtime/aws-deps.ts';
 import { json } from '../../shared/runtime/http.ts';
 
 /** GET /admin/sessions/{sessionId}/checkins */
-export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions' | 'members' | 'checkins'>) =>
+export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions' | 'members' | 'checkins' | 'org'>) =>
   adminHandler(deps, {}, async ({ pathParameters }, facilitator) =>
     json(200, await sessionCheckins(deps, facilitator, pathParameters.sessionId ?? '')),
   );

@@ -117,6 +117,12 @@ describe('the facilitators dashboard on the local stack', () => {
       expect(await page.textContent('main')).toContain('(very good)');
       if (SHOTS) await page.screenshot({ path: `${SHOTS}/session.png`, fullPage: true });
 
+      // the first session had an answer at the alert threshold (2): who it was is named, not the score
+      await page.click('a:has-text("Thursday grief circle")');
+      await page.click('tbody tr >> nth=0 >> a');
+      await page.waitForSelector('h2:has-text("Needs a follow-up")');
+      expect(await page.textContent('main')).toContain('answered in a way that needs a follow-up');
+
       await page.click('a:has-text("Your groups")');
       await page.click('a:has-text("Carers coffee morning")');
       await page.waitForSelector('h1:has-text("Carers coffee morning")');

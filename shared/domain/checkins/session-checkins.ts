@@ -12,9 +12,13 @@ import { checkinFigures } from './checkin-figures.ts';
  * trend, for every role ({@link checkinFigures}): below 5 scored answers the people in the room
  * are known, so the figures would identify them; follow-up goes through alerts and contact
  * requests, which need no distribution.
+ *
+ * `followUps` (only when the org sends staff alerts) lists who the wellbeing alert was about:
+ * a contact request, or an answer at or below the alert threshold, by name, never with the
+ * score; the alert email links here.
  */
 export async function sessionCheckins(
-  deps: Pick<Deps, 'sessions' | 'checkins' | 'members'>,
+  deps: Pick<Deps, 'sessions' | 'checkins' | 'members' | 'org'>,
   facilitator: Facilitator,
   sessionId: string,
 ) {
@@ -25,16 +29,21 @@ export async function sessionCheckins(
   const seesComments = facilitator.role === 'admin' || facilitator.role === 'safeguarding_lead';
   const records = await deps.checkins.listForSession(sessionId);
   const contactRequests = [];
+  const followUps = [];
   const comments = [];
+  const { alertThreshold, staffAlerts } = deps.org.checkins;
   for (const r of records) {
-    if (r.answer?.contact) {
+    const low = r.answer?.score !== undefined && r.answer.score <= alertThreshold;
+    if (r.answer && (r.answer.contact || (staffAlerts && low))) {
       const member = await deps.members.get(r.memberId);
-      contactRequests.push({
+      const who = {
         memberId: r.memberId,
         displayName: member?.status === 'active' ? (member.displayName ?? '') : '',
         ...(member?.status === 'active' && member.email ? { email: member.email } : {}),
         answeredAt: r.answer.answeredAt,
-      });
+      };
+      if (r.answer.contact) contactRequests.push(who);
+      if (staffAlerts) followUps.push({ ...who, reason: r.answer.contact ? 'contact_request' : 'answer_below_threshold' });
     }
     if (seesComments && r.answer?.comment) comments.push({ memberId: r.memberId, comment: r.answer.comment });
   }
@@ -46,6 +55,7 @@ export async function sessionCheckins(
     startsAt: session.startsAt,
     ...checkinFigures(records),
     contactRequests,
+    followUps,
     ...(seesComments ? { comments } : {}),
   };
 }

@@ -246,12 +246,18 @@ export function sessionCheckinsPage(org: OrgConfig, who: Facilitator, view: Sess
           html`<tr><th scope="row">${k} ${k === '1' ? '(very low)' : k === '5' ? '(very good)' : ''}</th><td class="num">${d[k]}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p><strong>Answers:</strong> ${FEWER_THAN_MIN}, so they are not shown (they could identify people).</p>`;
-  const contacts = view.contactRequests.length
-    ? html`<ul>${view.contactRequests.map(
+  const person = (c: SessionView['contactRequests'][number]) =>
+    html`${c.displayName || 'A member (no longer active)'}${c.email ? html` · <a href="mailto:${c.email}">${c.email}</a>` : ''}`;
+  // With staff alerts on, everyone an alert was about (a contact request or a low answer, never
+  // the score); with them off, only those who asked to be contacted.
+  const contacts = view.followUps.length
+    ? html`<h2>Needs a follow-up</h2><ul>${view.followUps.map(
         (c) =>
-          html`<li>${c.displayName || 'A member (no longer active)'}${c.email ? html` · <a href="mailto:${c.email}">${c.email}</a>` : ''}</li>`,
+          html`<li>${person(c)} · ${c.reason === 'contact_request' ? 'asked to be contacted' : 'answered in a way that needs a follow-up'}</li>`,
       )}</ul>`
-    : html`<p>Nobody asked to be contacted.</p>`;
+    : view.contactRequests.length
+      ? html`<h2>Asked to be contacted</h2><ul>${view.contactRequests.map((c) => html`<li>${person(c)}</li>`)}</ul>`
+      : html`<h2>Follow-up</h2><p>Nobody asked to be contacted${org.checkins.staffAlerts ? ' or answered in a way that needs a follow-up' : ''}.</p>`;
   const comments =
     'comments' in view && view.comments
       ? html`<h2>Comments</h2>${
@@ -267,7 +273,6 @@ export function sessionCheckinsPage(org: OrgConfig, who: Facilitator, view: Sess
 <h1>${view.groupName}, ${sessionDate(view.startsAt, view.timezone)}</h1>
 ${figures}
 ${distribution}
-<h2>Asked to be contacted</h2>
 ${contacts}
 ${comments}`,
     '../../',

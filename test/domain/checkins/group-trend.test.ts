@@ -6,9 +6,9 @@ import { sessionCheckins } from '../../../shared/domain/checkins/session-checkin
 import { createGroup } from '../../../shared/domain/sessions/manage-groups.ts';
 import { scheduleSessions } from '../../../shared/domain/sessions/schedule-sessions.ts';
 import { invoke } from '../../functions/members/helpers.ts';
-import { type TestDeps, testDeps } from '../../support/deps.ts';
+import { exampleOrg, type TestDeps, testDeps } from '../../support/deps.ts';
 import { httpEvent } from '../../support/events.ts';
-import { facilitator, groupRequest } from '../sessions/helpers.ts';
+import { activeMember, facilitator, groupRequest } from '../sessions/helpers.ts';
 
 const DAY = 86_400_000;
 
@@ -134,5 +134,33 @@ describe('group check-in trend', () => {
     expect((await call((await facilitator(deps, 'safeguarding_lead')).token)).status).toBe(403);
     expect((await call(owner.token, '01ARZ3NDEKTSV4RRFFQ69G5FAV')).status).toBe(404);
     expect((await call(undefined)).status).toBe(401);
+  });
+
+  it('the session view names who the alert was about (never the score), only while staff alerts are on', async () => {
+    for (const staffAlerts of [true, false]) {
+      const deps = await testDeps({ org: exampleOrg((o) => void (o.checkins.staffAlerts = staffAlerts)) });
+      const { owner, sessions } = await groupWithPastSessions(deps);
+      const s = sessions[0]!;
+      const at = deps.clock.now().toISOString();
+      const [low, asked, fine] = await Promise.all(['low', 'asked', 'fine'].map((n) => activeMember(deps, n)));
+      const answers = [
+        [low!, { score: 1, contact: false }],
+        [asked!, { contact: true }],
+        [fine!, { score: 4, contact: false }],
+      ] as const;
+      for (const [m, a] of answers) {
+        await deps.checkins.recordSent(s.sessionId, m.memberId, at);
+        await deps.checkins.saveAnswer(s.sessionId, m.memberId, { ...a, answeredAt: at });
+      }
+      const view = await sessionCheckins(deps, owner.facilitator, s.sessionId);
+      expect(view.contactRequests.map((c) => c.displayName)).toEqual(['Member asked']);
+      if (staffAlerts) {
+        expect(view.followUps.map((f) => [f.displayName, f.reason]).sort()).toEqual([
+          ['Member asked', 'contact_request'],
+          ['Member low', 'answer_below_threshold'],
+        ]);
+        expect(JSON.stringify(view.followUps)).not.toMatch(/score|"1"/);
+      } else expect(view.followUps).toEqual([]);
+    }
   });
 });
