@@ -138,7 +138,11 @@ describe('group check-in trend', () => {
 
   it('the session view names who the alert was about (never the score), only while staff alerts are on', async () => {
     for (const staffAlerts of [true, false]) {
-      const deps = await testDeps({ org: exampleOrg((o) => void (o.checkins.staffAlerts = staffAlerts)) });
+      const deps = await testDeps({
+        org: exampleOrg((o) => {
+          o.checkins.staffAlerts = staffAlerts;
+        }),
+      });
       const { owner, sessions } = await groupWithPastSessions(deps);
       const s = sessions[0]!;
       const at = deps.clock.now().toISOString();
