@@ -33,7 +33,9 @@ export const bundleTargets = { api: 250_000, worker: 300_000, cap: 500_000 } as 
  * a reason in the commit). The API and worker targets above are still missed; `bench:gate --strict`
  * enforces them, and replaces these once zod/mini (−71 KB a bundle) lands. The 500 KB cap is enforced.
  */
-export const bundleBudgets = { api: 370_000, worker: 480_000 } as const;
+// API raised 370 → 440 KB for dashboard/sign-in, the one API function that sends email itself
+// (the SES v2 client is ~62 KB); sending it through the outbox instead would bring it back.
+export const bundleBudgets = { api: 440_000, worker: 480_000 } as const;
 
 interface TemplateResource {
   Type: string;

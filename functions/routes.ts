@@ -27,6 +27,10 @@ export interface HttpRoute {
   uses?: readonly FunctionUse[];
 }
 
+/** The dashboard's sign-in function emails links; its pages function only reads. */
+const signInUses: readonly FunctionUse[] = ['table', 'tokens', 'mail', 'publicUrl'];
+const dashboardUses: readonly FunctionUse[] = ['table', 'tokens'];
+
 export const httpRoutes: readonly HttpRoute[] = [
   { method: 'GET', path: '/signup', entry: 'members/get-signup-page', feature: 'members' },
   { method: 'POST', path: '/signups', entry: 'members/create-signup', feature: 'members' },
@@ -173,6 +177,29 @@ export const httpRoutes: readonly HttpRoute[] = [
     entry: 'admin/get-session-checkins',
     feature: 'facilitators',
     uses: ['table'],
+  },
+  {
+    method: 'GET',
+    path: '/admin/groups/{groupId}/checkins',
+    entry: 'admin/get-group-checkins',
+    feature: 'facilitators',
+    uses: ['table'],
+  },
+  // The facilitators' dashboard: browser sign-in by emailed link, then cookie-authenticated pages.
+  // Two functions: routes that share an entry share its function, so they list the same bindings.
+  { method: 'GET', path: '/sign-in', entry: 'dashboard/sign-in', feature: 'facilitators', uses: signInUses },
+  { method: 'POST', path: '/sign-in', entry: 'dashboard/sign-in', feature: 'facilitators', uses: signInUses },
+  { method: 'GET', path: '/sign-in/confirm', entry: 'dashboard/sign-in', feature: 'facilitators', uses: signInUses },
+  { method: 'POST', path: '/sign-in/confirm', entry: 'dashboard/sign-in', feature: 'facilitators', uses: signInUses },
+  { method: 'POST', path: '/sign-out', entry: 'dashboard/sign-in', feature: 'facilitators', uses: signInUses },
+  { method: 'GET', path: '/dashboard', entry: 'dashboard/pages', feature: 'facilitators', uses: dashboardUses },
+  { method: 'GET', path: '/dashboard/groups/{groupId}', entry: 'dashboard/pages', feature: 'facilitators', uses: dashboardUses },
+  {
+    method: 'GET',
+    path: '/dashboard/sessions/{sessionId}',
+    entry: 'dashboard/pages',
+    feature: 'facilitators',
+    uses: dashboardUses,
   },
 ];
 

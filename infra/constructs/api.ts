@@ -57,7 +57,8 @@ const authReasons: Record<Feature, string> = {
   members:
     'Member pages are public by design (sign-up) or reached from emailed links whose signed, expiring HMAC token the handler verifies; members have no accounts.',
   facilitators:
-    'Admin routes authenticate in the handler: the bearer token is checked against the hashed facilitator tokens in the table, with per-group roles.',
+    'Admin routes authenticate in the handler: the bearer token is checked against the hashed facilitator tokens in the table, with per-group roles; ' +
+    'dashboard pages check a signed session cookie against the facilitator record; sign-in pages are public by design (an emailed, single-use link).',
   safeguarding:
     'The escalation webhook authenticates in the handler: the Standard Webhooks signature is verified over the raw body, ' +
     'against the secret in Secrets Manager, before anything is parsed; acknowledgement pages need the code from the alert.',

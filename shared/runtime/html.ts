@@ -82,6 +82,8 @@ export interface PageOptions {
   /** Organisation name shown in the header. */
   orgName: string;
   footer?: SafeHtml;
+  /** Extra CSS for this page, inside the same nonce'd stylesheet (inline `style` attributes stay refused). */
+  styles?: string;
 }
 
 export interface RenderedPage {
@@ -99,7 +101,7 @@ export function renderPage(options: PageOptions): RenderedPage {
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex">
 <title>${options.title} · ${options.orgName}</title>
-<style nonce="${nonce}">${raw(STYLE)}</style>
+<style nonce="${nonce}">${raw(STYLE)}${raw(options.styles ?? '')}</style>
 </head>
 <body>
 <main>

@@ -2,15 +2,23 @@ import type { Deps } from '../../ports/index.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
 import { requireGroupAccess } from '../sessions/admin-access.ts';
+import { checkinFigures } from './checkin-figures.ts';
 
 /**
  * GET /admin/sessions/{sessionId}/checkins: the session's check-ins for the group's facilitators,
  * admins and safeguarding leads. Loads flagged as likely automated are counted apart. Contact
  * requests name the member (they asked to be contacted); comments go only to admins and
- * safeguarding leads.
+ * safeguarding leads. The distribution and mean follow the same k-anonymity rule as the group
+ * trend, for every role ({@link checkinFigures}): below 5 scored answers the people in the room
+ * are known, so the figures would identify them; follow-up goes through alerts and contact
+ * requests, which need no distribution.
+ *
+ * `followUps` (only when the org sends staff alerts) lists who the wellbeing alert was about:
+ * a contact request, or an answer at or below the alert threshold, by name, never with the
+ * score; the alert email links here.
  */
 export async function sessionCheckins(
-  deps: Pick<Deps, 'sessions' | 'checkins' | 'members'>,
+  deps: Pick<Deps, 'sessions' | 'checkins' | 'members' | 'org'>,
   facilitator: Facilitator,
   sessionId: string,
 ) {
@@ -20,34 +28,34 @@ export async function sessionCheckins(
   if (facilitator.role !== 'safeguarding_lead') requireGroupAccess(facilitator, group);
   const seesComments = facilitator.role === 'admin' || facilitator.role === 'safeguarding_lead';
   const records = await deps.checkins.listForSession(sessionId);
-  const distribution: Record<'1' | '2' | '3' | '4' | '5', number> = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };
   const contactRequests = [];
+  const followUps = [];
   const comments = [];
+  const { alertThreshold, staffAlerts } = deps.org.checkins;
   for (const r of records) {
-    const score = r.answer?.score;
-    if (score !== undefined) distribution[String(score) as keyof typeof distribution]++;
-    if (r.answer?.contact) {
+    const low = r.answer?.score !== undefined && r.answer.score <= alertThreshold;
+    if (r.answer && (r.answer.contact || (staffAlerts && low))) {
       const member = await deps.members.get(r.memberId);
-      contactRequests.push({
+      const who = {
         memberId: r.memberId,
         displayName: member?.status === 'active' ? (member.displayName ?? '') : '',
         ...(member?.status === 'active' && member.email ? { email: member.email } : {}),
         answeredAt: r.answer.answeredAt,
-      });
+      };
+      if (r.answer.contact) contactRequests.push(who);
+      if (staffAlerts) followUps.push({ ...who, reason: r.answer.contact ? 'contact_request' : 'answer_below_threshold' });
     }
     if (seesComments && r.answer?.comment) comments.push({ memberId: r.memberId, comment: r.answer.comment });
   }
-  const opened = records.filter((r) => Object.keys(r.opened).length > 0);
   return {
     sessionId,
     groupId: group.groupId,
+    groupName: group.name,
+    timezone: group.timezone,
     startsAt: session.startsAt,
-    sent: records.filter((r) => r.sentAt !== undefined).length,
-    opened: opened.filter((r) => !r.flagged).length,
-    flagged: records.filter((r) => r.flagged).length,
-    answered: records.filter((r) => r.answer !== undefined).length,
-    distribution,
+    ...checkinFigures(records),
     contactRequests,
+    followUps,
     ...(seesComments ? { comments } : {}),
   };
 }

@@ -58,7 +58,7 @@ export function wellbeingAlertEmail(
     'Hello,',
     '',
     line,
-    'Open the admin view to see what they asked for and follow your check-in procedure:',
+    'Open the dashboard to see what they asked for and follow your check-in procedure:',
     adminUrl,
     '',
     org.name,
@@ -91,7 +91,8 @@ export async function sendWellbeingAlert(
   const sessionDate = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: group.timezone }).format(
     new Date(session.startsAt),
   );
-  const adminUrl = deps.links.url(`/admin/sessions/${session.sessionId}/checkins`);
+  // The dashboard page (browser sign-in), not the bearer-token JSON a browser cannot open.
+  const adminUrl = deps.links.url(`/dashboard/sessions/${session.sessionId}`);
   let sent = 0;
   let unreachable = 0;
   // One facilitator's failure must not keep the others from the alert: all are tried, then the

@@ -9,6 +9,8 @@ export interface Facilitator {
   role: FacilitatorRole;
   createdAt: string;
   revokedAt?: string;
+  /** Browser sessions begun before this (ISO) are over (sign-out ends them on every device). */
+  sessionsValidFrom?: string;
 }
 
 /** A bearer token: 32 random bytes, shown once; only its SHA-256 is stored. */

@@ -40,7 +40,7 @@ describe('wellbeing alerts', () => {
     expect(email!.subject).not.toMatch(/\d/);
     const all = `${email!.subject}\n${email!.text}\n${email!.html}`;
     expect(all).toContain('M. A.'); // "Member a"
-    expect(all).toContain(`/admin/sessions/${session.sessionId}/checkins`);
+    expect(all).toContain(`/dashboard/sessions/${session.sessionId}`);
     expect(all).toMatch(/\d{1,2} \w+ \d{4}/);
     for (const secret of [SENTINEL, member.displayName!, member.email!, 'very low', ' 1 ']) expect(all).not.toContain(secret);
     setLogSink(restore);

@@ -39,7 +39,8 @@ describe('GET /admin/sessions/{sessionId}/checkins', () => {
     const asAdmin = await view(admin);
     expect(asAdmin.status).toBe(200);
     expect(asAdmin.json).toMatchObject({ sent: 3, opened: 1, flagged: 1, answered: 1 });
-    expect(asAdmin.json.distribution).toEqual({ '1': 0, '2': 1, '3': 0, '4': 0, '5': 0 });
+    // one answer: the distribution would name it (k-anonymity, for admins too)
+    expect(asAdmin.json).toMatchObject({ distribution: null, mean: null, hidden: 'fewer than 5 answers' });
     expect(asAdmin.json.contactRequests).toHaveLength(1);
     expect(asAdmin.json.contactRequests[0].memberId).toBe(people[1]!.memberId);
     expect(asAdmin.body).toContain(SENTINEL);
