@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpRoute, httpRoutes } from '../../functions/routes.ts';
 import { CHECKIN_TOKEN_PURPOSE } from '../../shared/domain/checkins/send-checkins.ts';
+import { BROWSER_SESSION_PURPOSE, SESSION_COOKIE } from '../../shared/domain/facilitators/browser-sign-in.ts';
 import { TOKEN_PURPOSE } from '../../shared/domain/members/member.ts';
 import { ESCALATION_FORM_PURPOSE } from '../../shared/domain/safeguarding/escalation-form.ts';
 import { raiseEscalation } from '../../shared/domain/safeguarding/raise-escalation.ts';
@@ -33,6 +34,8 @@ let deps: TestDeps;
 const handlers = new Map<string, Handler>();
 const ids = { groupId: '', sessionId: '', memberId: '', escalationId: '', facilitatorId: '' };
 const bearer: string[] = [];
+/** A signed-in admin's dashboard cookie (the dashboard authenticates before it reads the path). */
+let adminCookie = '';
 const tokens: string[] = [];
 const rejections: unknown[] = [];
 const onRejection = (reason: unknown) => rejections.push(reason);
@@ -60,6 +63,12 @@ beforeAll(async () => {
     facilitatorId: f.facilitatorId,
   });
   bearer.push(admin.token, lead.token);
+  adminCookie = `${SESSION_COOKIE}=${await deps.tokens.sign({
+    purpose: BROWSER_SESSION_PURPOSE,
+    subject: admin.facilitator.facilitatorId,
+    ttlSeconds: 3600,
+    data: { startedAt: new Date(deps.clock.now().getTime() - 1000).toISOString() },
+  })}`;
   const sign = (purpose: string, subject: string, data?: Record<string, string>) =>
     deps.tokens.sign({ purpose, subject, ttlSeconds: 86_400, ...(data ? { data } : {}) });
   tokens.push(
@@ -441,7 +450,7 @@ describe('every HTTP handler (properties)', () => {
       toEvent(route, {
         params,
         query: {},
-        headers: { authorization: `Bearer ${bearer[0]}`, 'sec-fetch-site': 'same-origin' },
+        headers: { authorization: `Bearer ${bearer[0]}`, cookie: adminCookie, 'sec-fetch-site': 'same-origin' },
         body: { body: '{}', contentType: 'application/json' },
         signWebhook: false,
         webhookId: 'x',
