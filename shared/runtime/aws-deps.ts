@@ -12,7 +12,6 @@ import { createDynamoMemberRepository } from '../adapters/aws/dynamo/member-repo
 import { createDynamoSessionRepository } from '../adapters/aws/dynamo/session-repository.ts';
 import { createEventBridgeScheduler } from '../adapters/aws/eventbridge-scheduler.ts';
 import { createSecretKeys } from '../adapters/aws/secrets.ts';
-import { createSesMailer } from '../adapters/aws/ses-mailer.ts';
 import { createSnsEventPublisher, createSnsSmsSender } from '../adapters/aws/sns.ts';
 import { createHmacTokenCodec } from '../adapters/hmac-token-codec.ts';
 import { createUlids, systemClock } from '../adapters/ids.ts';
@@ -20,6 +19,7 @@ import { createDeliveryLinks } from '../adapters/links.ts';
 import type { OrgConfig } from '../domain/org/org-config.ts';
 import type { Deps } from '../ports/index.ts';
 import { envNames, requireEnv, topicEnvName } from './env.ts';
+import { createOrgMailer, sesClientConfig } from './mail.ts';
 import { normaliseWebhookSecret } from './standard-webhooks.ts';
 
 /**
@@ -50,17 +50,11 @@ export function awsDeps(): Deps {
       return { keys: async () => (await keys()).map(normaliseWebhookSecret) };
     },
     heartbeats: () => createDynamoHeartbeatStore(table()),
-    mail: () => {
-      const org = readOrg();
-      return createSesMailer(new SESv2Client({}), {
-        from: org.email.from,
-        ...(org.email.replyTo ? { replyTo: org.email.replyTo } : {}),
-        configurationSets: {
-          member: requireEnv(envNames.memberConfigurationSet),
-          staff: requireEnv(envNames.staffConfigurationSet),
-        },
-      });
-    },
+    mail: () =>
+      createOrgMailer(new SESv2Client(sesClientConfig), readOrg(), {
+        member: requireEnv(envNames.memberConfigurationSet),
+        staff: requireEnv(envNames.staffConfigurationSet),
+      }),
     sms: () => createSnsSmsSender(snsClient()),
     events: () => createSnsEventPublisher(snsClient(), (topic) => requireEnv(topicEnvName(topic))),
     scheduler: () =>
