@@ -6,8 +6,9 @@ import type { OrgConfig } from '../domain/org/org-config.ts';
 /**
  * How many function instances may send a large batch of email at once: the timer worker's maximum
  * concurrency on its queue (infra/constructs/timers.ts sets it from this constant). SES's maximum
- * send rate is per account and region; each instance paces at its share, rate / this, so together
- * they stay within it. Other senders (sign-up, session and staff mail: a few emails per event) share
+ * send rate is per account and region; each instance starts at its share, rate / this, so together
+ * they stay within it, and climbs towards the whole rate while SES does not throttle it (one
+ * instance sending alone); a throttled answer halves its pace. Other senders (sign-up, session and staff mail: a few emails per event) share
  * the same pacing per instance and, when they coincide with a large send, the throttled one backs
  * off (createPacedMailer) and retries.
  */
@@ -35,5 +36,6 @@ export function createOrgMailer(
     ...(org.email.replyTo ? { replyTo: org.email.replyTo } : {}),
     configurationSets,
   });
-  return createPacedMailer(ses, { ratePerSecond: orgSendRate(org) / (options.senders ?? MAIL_SENDER_CONCURRENCY) });
+  const rate = orgSendRate(org);
+  return createPacedMailer(ses, { ratePerSecond: rate / (options.senders ?? MAIL_SENDER_CONCURRENCY), maxRatePerSecond: rate });
 }

@@ -1,8 +1,13 @@
 import type { Mailer } from '../../ports/index.ts';
 
 export interface PacedMailerOptions {
-  /** Sends per second this mailer may make: its share of the account's SES maximum send rate. */
+  /** Sends per second this mailer starts at: its share of the account's SES maximum send rate. */
   ratePerSecond: number;
+  /**
+   * The most it climbs to while nothing is throttled (default `ratePerSecond`): the whole account's
+   * rate, so one instance sending alone is not held to its share.
+   */
+  maxRatePerSecond?: number;
   /** How long one send may wait for a slot and retry after throttling before it fails (the caller's queue retries it). */
   maxWaitMs?: number;
   /** Injected in tests. */
@@ -30,15 +35,17 @@ export function isThrottling(error: unknown): boolean {
 
 /**
  * Paces sends at a rate (a token bucket of one: sends are spaced 1/rate apart, so a burst never
- * exceeds SES's per-second maximum) and adapts on throttling: a throttled send halves the rate and
- * is retried on the next slot; every success climbs back by 1/20 of the configured rate (AIMD), so
- * several senders sharing one account's rate settle without a central coordinator. A send that has
- * waited more than `maxWaitMs` throws the last error: its queue message is retried, and the
- * delivery log keeps it to one email.
+ * exceeds SES's per-second maximum) and adapts on throttling (AIMD): a throttled send halves the
+ * rate and is retried on the next slot; every success climbs by 1/20 of the starting rate, up to
+ * `maxRatePerSecond`. Several instances sharing one account's rate so settle around their shares
+ * without a coordinator, and one sending alone climbs to the whole rate. A send that has waited
+ * more than `maxWaitMs` throws the last error: its queue message is retried, and the delivery log
+ * keeps it to one email.
  */
 export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): PacedMailer {
   const configured = options.ratePerSecond;
   if (!(configured > 0)) throw new Error(`ratePerSecond must be positive, got ${configured}`);
+  const ceiling = Math.max(configured, options.maxRatePerSecond ?? configured);
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxWaitMs = options.maxWaitMs ?? 20_000;
@@ -65,7 +72,7 @@ export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): P
         await slot();
         try {
           const result = await inner.send(message);
-          rate = Math.min(configured, rate + configured / 20);
+          rate = Math.min(ceiling, rate + configured / 20);
           return result;
         } catch (error) {
           if (!isThrottling(error)) throw error;

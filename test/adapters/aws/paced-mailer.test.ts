@@ -88,6 +88,17 @@ describe('paced mailer', () => {
     expect(mailer.currentRate()).toBe(10);
   });
 
+  it('climbs above its share to the whole rate while nothing is throttled (an instance sending alone)', async () => {
+    const time = virtualTime();
+    const ses = fakeSes();
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 7, maxRatePerSecond: 14, ...time });
+    for (let i = 0; i < 30; i++) await mailer.send(message(`m${i}@example.com`));
+    expect(mailer.currentRate()).toBe(14);
+    const gaps = ses.sentAt.slice(-5).map((s, i, all) => (i ? s.at - (all[i - 1]?.at ?? 0) : 0)).slice(1);
+    for (const gap of gaps) expect(gap).toBeCloseTo(1000 / 14);
+  });
+
   it('throws any other error at once, without retrying', async () => {
     const time = virtualTime();
     const rejected = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
