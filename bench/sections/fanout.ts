@@ -48,6 +48,9 @@ export interface FanoutResult {
   dlq: number;
   maxInvocationSeconds: number;
   dynamoCallsPerEmail: number;
+  /** On-demand request units the send path used per email (service rules, bench/support/dynamo.ts). */
+  rruPerEmail: number;
+  wruPerEmail: number;
   cutOff: boolean;
 }
 
@@ -224,6 +227,8 @@ async function mailerOnly(run: Run, seed: BenchDeps, ses: Awaited<ReturnType<typ
     dlq: failed,
     maxInvocationSeconds: 0,
     dynamoCallsPerEmail: 0,
+    rruPerEmail: 0,
+    wruPerEmail: 0,
     cutOff: false,
   };
 }
@@ -334,7 +339,8 @@ async function fanOut(
   const wallMs = (ses.stats.lastAt || performance.now()) - started;
   const delivered = ses.accepted.size;
   const duplicates = [...ses.accepted.values()].reduce((s, c) => s + c - 1, 0);
-  const calls = table.take().length;
+  const taken = table.take();
+  const sent = Math.max(1, ses.stats.acceptedTotal);
   return {
     label: run.label,
     path: run.path,
@@ -351,7 +357,9 @@ async function fanOut(
     redeliveries,
     dlq,
     maxInvocationSeconds: maxInvocation / 1000,
-    dynamoCallsPerEmail: calls / Math.max(1, ses.stats.acceptedTotal),
+    dynamoCallsPerEmail: taken.length / sent,
+    rruPerEmail: taken.reduce((n, c) => n + c.service.rru, 0) / sent,
+    wruPerEmail: taken.reduce((n, c) => n + c.service.wru, 0) / sent,
     cutOff,
   };
 }
