@@ -45,7 +45,7 @@ export function benchDeps(table: CountingTable, options: { mail?: Mailer; now?: 
     links: createDeliveryLinks(TEST_BASE_URL),
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
-    sessions: createDynamoSessionRepository(table),
+    sessions: createDynamoSessionRepository(table, clock),
     checkins: createDynamoCheckinRepository(table, { clock, months: org.retention.checkinAnswersMonths }),
     deliveries: createDynamoDeliveryLog(table, clock),
     escalations: createDynamoEscalationRepository(table, createUlids(clock)),

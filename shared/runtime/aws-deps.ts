@@ -40,7 +40,7 @@ export function awsDeps(): Deps {
       }),
     members: () => createDynamoMemberRepository(table(), systemClock),
     facilitators: () => createDynamoFacilitatorRepository(table()),
-    sessions: () => createDynamoSessionRepository(table()),
+    sessions: () => createDynamoSessionRepository(table(), systemClock),
     checkins: () =>
       createDynamoCheckinRepository(table(), { clock: systemClock, months: readOrg().retention.checkinAnswersMonths }),
     deliveries: () => createDynamoDeliveryLog(table(), systemClock),

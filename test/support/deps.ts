@@ -130,7 +130,7 @@ export async function testDeps(options: { org?: OrgConfig; table?: TableRef; clo
     links: createDeliveryLinks(TEST_BASE_URL),
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
-    sessions: createDynamoSessionRepository(table),
+    sessions: createDynamoSessionRepository(table, clock),
     checkins: createDynamoCheckinRepository(table, {
       clock,
       months: (options.org ?? exampleOrg()).retention.checkinAnswersMonths,

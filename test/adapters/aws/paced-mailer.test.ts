@@ -95,7 +95,10 @@ describe('paced mailer', () => {
     const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 7, maxRatePerSecond: 14, ...time });
     for (let i = 0; i < 30; i++) await mailer.send(message(`m${i}@example.com`));
     expect(mailer.currentRate()).toBe(14);
-    const gaps = ses.sentAt.slice(-5).map((s, i, all) => (i ? s.at - (all[i - 1]?.at ?? 0) : 0)).slice(1);
+    const gaps = ses.sentAt
+      .slice(-5)
+      .map((s, i, all) => (i ? s.at - (all[i - 1]?.at ?? 0) : 0))
+      .slice(1);
     for (const gap of gaps) expect(gap).toBeCloseTo(1000 / 14);
   });
 
