@@ -29,7 +29,9 @@ export const latency: BenchSection = {
         const scenario = scenarios.find((s) => s.route === route)!;
         const table = await countingTable();
         const deps = benchDeps(table);
+        const t0 = performance.now();
         const prepared = await scenario.prepare(deps, warmup + calls + 1);
+        const t1 = performance.now();
         // One request's SDK calls, recorded for the raw replay.
         table.take();
         await invoke(prepared.handler, prepared.events[0]!);
@@ -57,6 +59,8 @@ export const latency: BenchSection = {
         const p50 = median(samples);
         const p99 = quantile(samples, 0.99);
         const rawP50 = median(raw);
+        const t2 = performance.now();
+        console.log(`  … ${route}: set-up ${((t1 - t0) / 1000).toFixed(0)} s, measuring ${((t2 - t1) / 1000).toFixed(0)} s`);
         if (route === 'POST /checkins/{sessionId}') answer = { p50, p99 };
         rows.push({
           route,

@@ -66,6 +66,21 @@ const form = (fields: Record<string, string>) => new URLSearchParams(fields).toS
 const times = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
 const asHandler = (h: unknown) => h as Handler;
 
+/** `f(0..n-1)` with 8 at a time (setting up many members), results in order. */
+export async function inParallel<T>(n: number, f: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  await Promise.all(
+    times(Math.min(8, n), async () => {
+      while (next < n) {
+        const i = next++;
+        out[i] = await f(i);
+      }
+    }),
+  );
+  return out;
+}
+
 export const invoke = (handler: Handler, event: APIGatewayProxyEventV2) => handler(event, lambdaContext);
 
 /** A signed escalation webhook delivery (Standard Webhooks), as a form tool sends it. */
@@ -125,21 +140,19 @@ export const scenarios: Scenario[] = [
     async prepare(deps, n) {
       // Sessions of the largest capacity, one booking per member: every call books a free place.
       const perSession = 500;
-      const events: APIGatewayProxyEventV2[] = [];
-      let session: { group: { groupId: string }; session: { sessionId: string } } | undefined;
-      for (let i = 0; i < n; i++) {
-        if (i % perSession === 0) session = await groupWithSession(deps, { capacity: perSession });
-        const s = session!;
+      const sessions = await Promise.all(
+        times(Math.ceil(n / perSession), () => groupWithSession(deps, { capacity: perSession })),
+      );
+      const events = await inParallel(n, async (i) => {
+        const s = sessions[Math.floor(i / perSession)]!;
         const m = await activeMember(deps, `b${i}`, s.group.groupId);
         const token = await tokenFor(deps, m.memberId, s.group.groupId, s.session.sessionId);
-        events.push(
-          httpEvent('POST', `/sessions/${s.session.sessionId}/book`, {
-            headers: FORM,
-            body: form({ token, action: 'book' }),
-            pathParameters: { sessionId: s.session.sessionId },
-          }),
-        );
-      }
+        return httpEvent('POST', `/sessions/${s.session.sessionId}/book`, {
+          headers: FORM,
+          body: form({ token, action: 'book' }),
+          pathParameters: { sessionId: s.session.sessionId },
+        });
+      });
       return { handler: asHandler(updateBooking(deps)), expect: 200, events };
     },
   },
