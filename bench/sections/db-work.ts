@@ -1,3 +1,4 @@
+import { setLogSink } from '../../shared/runtime/logger.ts';
 import type { BenchSection, Cell } from '../section.ts';
 import { benchDeps } from '../support/deps.ts';
 import { countingTable, type DynamoCall } from '../support/dynamo.ts';
@@ -50,21 +51,26 @@ export const dbWork: BenchSection = {
     const deps = benchDeps(table);
     const routes: DbWorkData['routes'] = [];
     const failures: string[] = [];
-    for (const scenario of scenarios) {
-      // Two requests: the first warms the token keys and anything cached per instance; the second is counted.
-      const prepared = await scenario.prepare(deps, 2);
-      await invoke(prepared.handler, prepared.events[0]!);
-      table.take();
-      const response = await invoke(prepared.handler, prepared.events[1]!);
-      const calls = table.take();
-      const summary = summarise(calls);
-      routes.push({ route: scenario.route, does: scenario.does, status: response.statusCode, ...summary });
-      if (calls.some((c) => c.command === 'ScanCommand')) failures.push(`${scenario.route} makes a Scan`);
-      if (response.statusCode !== prepared.expect) {
-        failures.push(
-          `${scenario.route} answered ${response.statusCode}, expected ${prepared.expect}: ${response.body?.slice(0, 200)}`,
-        );
+    const restoreSink = setLogSink(() => {});
+    try {
+      for (const scenario of scenarios) {
+        // Two requests: the first warms the token keys and anything cached per instance; the second is counted.
+        const prepared = await scenario.prepare(deps, 2);
+        await invoke(prepared.handler, prepared.events[0]!);
+        table.take();
+        const response = await invoke(prepared.handler, prepared.events[1]!);
+        const calls = table.take();
+        const summary = summarise(calls);
+        routes.push({ route: scenario.route, does: scenario.does, status: response.statusCode, ...summary });
+        if (calls.some((c) => c.command === 'ScanCommand')) failures.push(`${scenario.route} makes a Scan`);
+        if (response.statusCode !== prepared.expect) {
+          failures.push(
+            `${scenario.route} answered ${response.statusCode}, expected ${prepared.expect}: ${response.body?.slice(0, 200)}`,
+          );
+        }
       }
+    } finally {
+      setLogSink(restoreSink);
     }
     const over = routes.filter((r) => r.calls > MAX_CALLS_PER_REQUEST);
     const worst = Math.max(...routes.map((r) => r.calls));

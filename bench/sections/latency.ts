@@ -32,17 +32,19 @@ export const latency: BenchSection = {
         const t0 = performance.now();
         const prepared = await scenario.prepare(deps, warmup + calls + 1);
         const t1 = performance.now();
+        const current = (i: number) => (prepared.refresh ? prepared.refresh(prepared.events[i]!) : prepared.events[i]!);
         // One request's SDK calls, recorded for the raw replay.
         table.take();
-        await invoke(prepared.handler, prepared.events[0]!);
+        await invoke(prepared.handler, current(0));
         const recorded = table.take();
         table.recordInputs = false;
-        for (let i = 1; i <= warmup; i++) await invoke(prepared.handler, prepared.events[i]!);
+        for (let i = 1; i <= warmup; i++) await invoke(prepared.handler, current(i));
         const samples: number[] = [];
         let bad = 0;
         for (let i = warmup + 1; i <= warmup + calls; i++) {
+          const event = current(i);
           const t0 = performance.now();
-          const response = await invoke(prepared.handler, prepared.events[i]!);
+          const response = await invoke(prepared.handler, event);
           samples.push(performance.now() - t0);
           if (response.statusCode !== prepared.expect) bad++;
         }
