@@ -99,7 +99,7 @@ export const dbWork: BenchSection = {
       ],
       notes: [
         `${routes.length} of the HTTP routes in functions/routes.ts driven through makeHandler(deps) with API Gateway v2 events; the second request of each is counted.`,
-        'RRU/WRU: what the service charges on demand, computed from item sizes (transactional writes 2 WRU/KB per item, +1 WRU/KB per GSI the item is in, consistent reads 1 RRU/4 KB); "local CU" is what DynamoDB Local reported (it does not double transactions nor count GSI writes).',
+        'RRU/WRU: what the service charges on demand, computed from item sizes by the published rules (transactional writes 2 WRU/KB per item, +1 WRU/KB per GSI the item is in, consistent reads 1 RRU/4 KB, an update at least 1 KB), or DynamoDB Local\'s report where larger (it sees old images and GSIs, but does not double transactions); "local CU" is what DynamoDB Local reported.',
       ],
       data: { routes } satisfies DbWorkData,
       failures,

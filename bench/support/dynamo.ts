@@ -96,11 +96,12 @@ function addCounter(client: DynamoDBDocumentClient, record: (call: DynamoCall) =
       try {
         const result = await next(args);
         const output = result.output as Record<string, unknown>;
+        const local = localUnits(output.ConsumedCapacity);
         record({
           command,
           input: snapshot,
-          localUnits: localUnits(output.ConsumedCapacity),
-          service: serviceUnits(command, input, output),
+          localUnits: local,
+          service: atLeastLocal(command, serviceUnits(command, input, output), local),
           ok: true,
         });
         return result;
@@ -120,6 +121,18 @@ function addCounter(client: DynamoDBDocumentClient, record: (call: DynamoCall) =
     },
     { step: 'serialize', priority: 'high', name: 'benchConsumedCapacity', override: true },
   );
+}
+
+const READS = new Set(['GetCommand', 'QueryCommand', 'ScanCommand', 'BatchGetCommand', 'TransactGetCommand']);
+
+/**
+ * DynamoDB Local knows the real item sizes (an update's old image, every GSI) but not the service's
+ * transaction doubling: the figure kept is the larger of the computed one and Local's report.
+ */
+function atLeastLocal(command: string, computed: { rru: number; wru: number }, local: number) {
+  return READS.has(command)
+    ? { rru: Math.max(computed.rru, local), wru: 0 }
+    : { rru: computed.rru, wru: Math.max(computed.wru, local) };
 }
 
 function localUnits(consumed: unknown): number {
