@@ -60,7 +60,7 @@ export function createLocalDeps(options: LocalDepsOptions): LocalDeps {
     links: createDeliveryLinks(options.baseUrl),
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
-    sessions: createDynamoSessionRepository(table),
+    sessions: createDynamoSessionRepository(table, clock),
     checkins: createDynamoCheckinRepository(table, { clock, months: options.org.retention.checkinAnswersMonths }),
     deliveries: createDynamoDeliveryLog(table, clock),
     escalations: createDynamoEscalationRepository(table, ids),

@@ -183,8 +183,14 @@ export class AppFunction extends Construct {
    * Consumes an SQS queue, reporting partial batch failures so only failed messages are retried (and,
    * after the queue's maxReceiveCount, moved to its dead-letter queue).
    */
-  consumeQueue(queue: IQueue): this {
-    this.fn.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
+  consumeQueue(queue: IQueue, options: { maxConcurrency?: number } = {}): this {
+    this.fn.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        ...(options.maxConcurrency ? { maxConcurrency: options.maxConcurrency } : {}),
+      }),
+    );
     acknowledge(
       this,
       'Serverless-LambdaEventSourceMappingDestination',

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { timerWorker } from '../../functions/routes.ts';
 import type { OrgConfig } from '../../shared/domain/org/org-config.ts';
 import { HEARTBEAT_KIND } from '../../shared/domain/timers/heartbeat.ts';
+import { MAIL_SENDER_CONCURRENCY } from '../../shared/runtime/mail.ts';
 import type { Alarms } from './alarms.ts';
 import { heartbeatPeriodMinutes } from './alarms.ts';
 import { AppFunction, type Bindings, type SchedulerBinding } from './app-function.ts';
@@ -107,7 +108,10 @@ export class Timers extends Construct implements SchedulerBinding {
       timeout: workerTimeout,
     });
     worker.bindUses(timerWorker.uses, bindings);
-    worker.consumeQueue(this.queue);
+    // Check-in sends are the one large email fan-out: at most this many instances send at once, each
+    // paced at its share of the account's SES rate (shared/runtime/mail.ts). A timer behind them waits
+    // at most one batch (≤ the 30 s timeout); escalation timeouts are minutes.
+    worker.consumeQueue(this.queue, { maxConcurrency: MAIL_SENDER_CONCURRENCY });
     this.props.alarms.watchAlarmLines(worker.logGroup, 'a safeguarding escalation went through every level unacknowledged');
     this.worker = worker;
     return worker;

@@ -18,6 +18,8 @@ export interface SignupEmailLimit {
 export interface MemberRepository {
   /** Strongly consistent; erased members come back as tombstones (`status: 'erased'`). */
   get(memberId: string): Promise<Member | undefined>;
+  /** Several members in one strongly consistent read per 100 ids (a roster); unknown ids are absent. */
+  getMany(memberIds: readonly string[]): Promise<Map<string, Member>>;
   /** Case- and whitespace-insensitive; an erased member's address finds nothing. */
   findByEmail(email: string): Promise<Member | undefined>;
   /**

@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../domain/events.ts';
+import type { Member } from '../domain/members/member.ts';
 import type { Booking, Group, Session } from '../domain/sessions/model.ts';
 
 /** The result of asking for a place: booked, on the waitlist, or the member already had one. */
@@ -11,6 +12,14 @@ export type BookOutcome =
  * Groups, their sessions and bookings. Capacity is a counter on the session changed only in a
  * transaction with the booking item (`bookedCount < capacity`), so places are never oversold.
  */
+/**
+ * What the caller read of a booking a moment ago (`booking` undefined: none): the write skips its
+ * own read. A stale hint is safe: the write is conditional, and on failure the booking is read again.
+ */
+export interface BookingHint {
+  booking: Booking | undefined;
+}
+
 export interface SessionRepository {
   createGroup(group: Group): Promise<void>;
   getGroup(groupId: string): Promise<Group | undefined>;
@@ -21,6 +30,15 @@ export interface SessionRepository {
   /** Sessions of a group starting at or after `from` (ISO), soonest first. */
   listSessions(groupId: string, from: string): Promise<Session[]>;
   getBooking(sessionId: string, memberId: string): Promise<Booking | undefined>;
+  /**
+   * Everything a booking page shows, in one consistent read: the session, its group (by the id the
+   * link names), the member's booking and the member.
+   */
+  getBookingView(
+    sessionId: string,
+    groupId: string,
+    memberId: string,
+  ): Promise<{ session?: Session; group?: Group; booking?: Booking; member?: Member }>;
   listBookings(sessionId: string): Promise<Booking[]>;
   /** Books a place if one is left, else adds the member to the waitlist; the event as per outcome. */
   book(
@@ -29,6 +47,7 @@ export interface SessionRepository {
     at: string,
     position: string,
     events: { booked: DomainEvent; waitlisted: DomainEvent },
+    known?: BookingHint,
   ): Promise<BookOutcome>;
   /**
    * Offers a free place (if any, and if anyone waits) to the first waitlisted member: their booking
@@ -41,7 +60,13 @@ export interface SessionRepository {
   /** offered → cancelled once the offer has expired at `at`, freeing the held place. */
   expireOffer(sessionId: string, memberId: string, at: string): Promise<'expired' | 'not-offered'>;
   /** booked/waitlisted/offered → cancelled (a booked place is freed); `not-booked` when there was nothing to cancel. */
-  cancelBooking(sessionId: string, memberId: string, at: string, event: DomainEvent): Promise<'cancelled' | 'not-booked'>;
+  cancelBooking(
+    sessionId: string,
+    memberId: string,
+    at: string,
+    event: DomainEvent,
+    known?: BookingHint,
+  ): Promise<'cancelled' | 'not-booked'>;
   /** Moves a scheduled session, raising its sequence; `gone` when it is cancelled or unknown. */
   reschedule(
     sessionId: string,

@@ -112,6 +112,7 @@ describe('a table of bad configs: each problem names its path and says how to fi
     ['timeZone', 'GMT+1', 'timeZone: must be an IANA time zone, e.g. Europe/London'],
     ['email.from', 'groups', 'email.from: must be an email address, e.g. lead@example.org'],
     ['email.sesSandbox', 'yes', 'email.sesSandbox: must be a boolean'],
+    ['email.maxSendRate', 'fast', 'email.maxSendRate: must be a number of emails per second'],
     [
       'email.sesSandBox',
       false,

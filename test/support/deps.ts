@@ -23,7 +23,6 @@ import type {
   SmsSender,
   TimerRequest,
 } from '../../shared/ports/index.ts';
-import { testTable } from './dynamo.ts';
 
 /** A clock tests move by hand. */
 export interface SettableClock extends Clock {
@@ -116,7 +115,8 @@ export type TestDeps = Deps & {
  * SMS, topics and the scheduler. Every adapter shares the one clock.
  */
 export async function testDeps(options: { org?: OrgConfig; table?: TableRef; clock?: SettableClock } = {}): Promise<TestDeps> {
-  const table = options.table ?? (await testTable());
+  // Imported here, not at the top: dynamo.ts needs vitest's `inject`, so bench/ (plain node) passes its own table.
+  const table = options.table ?? (await (await import('./dynamo.ts')).testTable());
   const clock = options.clock ?? settableClock();
   const timers = new Map<string, TimerRequest>();
   const smsSent: { to: string; body: string }[] = [];
@@ -130,7 +130,7 @@ export async function testDeps(options: { org?: OrgConfig; table?: TableRef; clo
     links: createDeliveryLinks(TEST_BASE_URL),
     members: createDynamoMemberRepository(table, clock),
     facilitators: createDynamoFacilitatorRepository(table),
-    sessions: createDynamoSessionRepository(table),
+    sessions: createDynamoSessionRepository(table, clock),
     checkins: createDynamoCheckinRepository(table, {
       clock,
       months: (options.org ?? exampleOrg()).retention.checkinAnswersMonths,

@@ -57,6 +57,11 @@ export const OrgConfig = z.object({
     replyTo: email.optional(),
     /** True while the SES account is still in the sandbox (only verified recipients). */
     sesSandbox: z.boolean().default(true),
+    /**
+     * The account's SES maximum send rate (emails per second; the SES console's "Maximum send rate").
+     * Absent: 1 in the sandbox, 14 with production access (SES's starting quotas).
+     */
+    maxSendRate: z.number({ message: 'must be a number of emails per second' }).positive().max(10_000).optional(),
   }),
   phone: z.string().min(1).describe('the organisation phone number shown when a form cannot be sent'),
   crisisLines: z.array(CrisisLine).min(1, { message: 'list at least one crisis line for signposting' }),

@@ -38,20 +38,17 @@ export async function bookingLink(
 
 /** What the booking link's page shows. Reading changes nothing. */
 export async function viewBooking(
-  deps: Pick<Deps, 'tokens' | 'members' | 'sessions' | 'clock'>,
+  deps: Pick<Deps, 'tokens' | 'sessions' | 'clock'>,
   sessionId: string,
   token: string,
 ): Promise<BookingView> {
   const claims = await deps.tokens.verify(token, BOOKING_TOKEN_PURPOSE);
-  const session = await deps.sessions.getSession(sessionId);
+  const groupId = claims.data?.groupId ?? '';
+  // One read: the session, the group the link names, the booking and the member.
+  const { session, group, booking, member } = await deps.sessions.getBookingView(sessionId, groupId, claims.subject);
   if (!session) throw new NotFoundError('No session has this id.');
   // A link for one group's sessions opens no other group's.
-  if (claims.data?.groupId !== session.groupId) throw new InvalidTokenError('This link is not valid.');
-  const [member, group, booking] = await Promise.all([
-    deps.members.get(claims.subject),
-    deps.sessions.getGroup(session.groupId),
-    deps.sessions.getBooking(sessionId, claims.subject),
-  ]);
+  if (groupId !== session.groupId) throw new InvalidTokenError('This link is not valid.');
   if (!member || !group) throw new InvalidTokenError('This link is not valid.');
   const started = new Date(session.startsAt).getTime() <= deps.clock.now().getTime();
   const reason =
@@ -71,7 +68,7 @@ export type BookingResult =
 
 /** The page's buttons: "Book a place" (a place, or the waitlist when full) and "Cancel my place". */
 export async function updateBooking(
-  deps: Pick<Deps, 'tokens' | 'members' | 'sessions' | 'clock' | 'ids'>,
+  deps: Pick<Deps, 'tokens' | 'sessions' | 'clock' | 'ids'>,
   sessionId: string,
   input: BookingAction,
 ): Promise<{ result: BookingResult; view: BookingView }> {
@@ -90,17 +87,21 @@ export async function updateBooking(
     if (!view.canBook) {
       result = 'unavailable';
     } else {
-      const outcome = await deps.sessions.book(sessionId, memberId, at, `${at}#${deps.ids.newId()}`, {
-        booked: event('SessionBooked'),
-        waitlisted: event('SessionWaitlisted'),
-      });
+      const outcome = await deps.sessions.book(
+        sessionId,
+        memberId,
+        at,
+        `${at}#${deps.ids.newId()}`,
+        { booked: event('SessionBooked'), waitlisted: event('SessionWaitlisted') },
+        { booking: view.booking },
+      );
       result = outcome.outcome === 'session-closed' ? 'unavailable' : outcome.outcome;
     }
   } else if (input.action === 'claim') {
     const claimed = await deps.sessions.claimOffer(sessionId, memberId, at, event('SessionBooked'));
     result = claimed === 'claimed' ? 'claimed' : view.booking?.status === 'booked' ? 'already' : 'offer-closed';
   } else {
-    result = await deps.sessions.cancelBooking(sessionId, memberId, at, event('BookingCancelled'));
+    result = await deps.sessions.cancelBooking(sessionId, memberId, at, event('BookingCancelled'), { booking: view.booking });
   }
   return { result, view: await viewBooking(deps, sessionId, input.token) };
 }

@@ -17,18 +17,14 @@ export async function getRoster(deps: Pick<Deps, 'sessions' | 'members'>, facili
           : 1,
     );
   const present = new Set(session.attendance ?? []);
+  const members = await deps.members.getMany(bookings.map((b) => b.memberId));
   return {
-    bookings: await Promise.all(
-      bookings.map(async (b) => {
-        const member = await deps.members.get(b.memberId);
-        return {
-          memberId: b.memberId,
-          displayName: member?.displayName ?? '',
-          status: b.status,
-          present: present.has(b.memberId),
-        };
-      }),
-    ),
+    bookings: bookings.map((b) => ({
+      memberId: b.memberId,
+      displayName: members.get(b.memberId)?.displayName ?? '',
+      status: b.status,
+      present: present.has(b.memberId),
+    })),
   };
 }
 

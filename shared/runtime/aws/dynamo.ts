@@ -20,7 +20,7 @@ const table = /* @__PURE__ */ once(
 
 export const members = (): Deps['members'] => createDynamoMemberRepository(table(), systemClock);
 export const facilitators = (): Deps['facilitators'] => createDynamoFacilitatorRepository(table());
-export const sessions = (): Deps['sessions'] => createDynamoSessionRepository(table());
+export const sessions = (): Deps['sessions'] => createDynamoSessionRepository(table(), systemClock);
 export const checkins = (): Deps['checkins'] =>
   createDynamoCheckinRepository(table(), { clock: systemClock, months: org().retention.checkinAnswersMonths });
 export const deliveries = (): Deps['deliveries'] => createDynamoDeliveryLog(table(), systemClock);

@@ -57,6 +57,16 @@ describe('the DynamoDB member repository', () => {
     expect((await repo.findByEmail(' ROBIN@example.org '))?.memberId).toBe('M1');
   });
 
+  it('reads many members at once (a roster), more than one batch of 100, leaving unknown ids out', async () => {
+    const ids = Array.from({ length: 105 }, (_, i) => `R${i}`);
+    for (const id of ids) await repo.create(member(id, `${id}@example.org`), event());
+    const found = await repo.getMany([...ids, 'UNKNOWN', 'R0']);
+    expect(found.size).toBe(105);
+    expect(found.get('R104')?.email).toBe('R104@example.org');
+    expect(found.has('UNKNOWN')).toBe(false);
+    expect((await repo.getMany([])).size).toBe(0);
+  });
+
   it('writes nothing when any part of the transaction fails', async () => {
     const e = event();
     await table.client.send(new PutCommand({ TableName: table.tableName, Item: { pk: `OUTBOX#${e.id}`, sk: 'OUTBOX' } }));

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../../../domain/errors.ts';
 import { emailKey, type Member, UNCONFIRMED_RETENTION_DAYS } from '../../../domain/members/member.ts';
 import type { Clock, MemberRepository } from '../../../ports/index.ts';
@@ -18,25 +18,33 @@ import { type TransactItem, transactWrite } from './transact.ts';
  * confirmation email: both items carry `expiresAt` (TTL deletes them; until it does, reads treat
  * them as gone and a new sign-up may take the address over). Confirming removes the expiry.
  */
+/** The key of a member's profile item (other adapters read it in a batch with their own items). */
+export const memberKey = (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: 'PROFILE' });
+
+/**
+ * A member's profile item as the member it holds; undefined when it is past its expiry (TTL deletes
+ * lazily, up to days late: an unconfirmed sign-up past its expiry is already gone to readers).
+ */
+export function memberFromItem(item: Record<string, unknown>, clock: Clock): Member | undefined {
+  if (typeof item.expiresAt === 'number' && item.expiresAt <= Math.floor(clock.now().getTime() / 1000)) return undefined;
+  const { pk: _pk, sk: _sk, entity: _entity, expiresAt: _expiresAt, ...rest } = item;
+  const member = rest as unknown as Member;
+  return { ...member, checkinEmails: member.checkinEmails ?? false, emailOptOut: member.emailOptOut ?? true };
+}
+
 export function createDynamoMemberRepository(table: TableRef, clock: Clock): MemberRepository {
   const { client, tableName } = table;
-  const memberKey = (memberId: string) => ({ pk: `MEMBER#${memberId}`, sk: 'PROFILE' });
   const emailRecordKey = (email: string) => ({ pk: `EMAIL#${emailKey(email)}`, sk: 'EMAIL' });
 
-  const toMember = (item: Record<string, unknown>): Member => {
-    const { pk: _pk, sk: _sk, entity: _entity, expiresAt: _expiresAt, ...rest } = item;
-    const member = rest as unknown as Member;
-    return { ...member, checkinEmails: member.checkinEmails ?? false, emailOptOut: member.emailOptOut ?? true };
-  };
-
-  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
-  const unconfirmedExpiry = () => nowSeconds() + UNCONFIRMED_RETENTION_DAYS * 86_400;
   /** TTL deletes lazily (up to days late): an item past its expiry is already gone to readers. */
   const expired = (item: Record<string, unknown>) => typeof item.expiresAt === 'number' && item.expiresAt <= nowSeconds();
 
+  const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
+  const unconfirmedExpiry = () => nowSeconds() + UNCONFIRMED_RETENTION_DAYS * 86_400;
+
   const get = async (memberId: string): Promise<Member | undefined> => {
     const out = await client.send(new GetCommand({ TableName: tableName, Key: memberKey(memberId), ConsistentRead: true }));
-    return out.Item && !expired(out.Item) ? toMember(out.Item) : undefined;
+    return out.Item ? memberFromItem(out.Item, clock) : undefined;
   };
 
   const transact = (items: TransactItem[]) =>
@@ -48,6 +56,27 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
 
   return {
     get,
+
+    async getMany(memberIds) {
+      const found = new Map<string, Member>();
+      const ids = [...new Set(memberIds)];
+      for (let i = 0; i < ids.length; i += 100) {
+        let pending: Record<string, unknown>[] = ids.slice(i, i + 100).map(memberKey);
+        for (let attempt = 0; pending.length; attempt++) {
+          if (attempt === 5) throw new UnavailableError('Members could not be read. Please try again.');
+          if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+          const out = await client.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+          );
+          for (const item of out.Responses?.[tableName] ?? []) {
+            const member = memberFromItem(item, clock);
+            if (member) found.set(member.memberId, member);
+          }
+          pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        }
+      }
+      return found;
+    },
 
     async findByEmail(email) {
       const out = await client.send(new GetCommand({ TableName: tableName, Key: emailRecordKey(email), ConsistentRead: true }));

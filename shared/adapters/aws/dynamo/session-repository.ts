@@ -1,8 +1,16 @@
-import { GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../../../domain/errors.ts';
 import type { Booking, Group, Session } from '../../../domain/sessions/model.ts';
-import type { SessionRepository } from '../../../ports/index.ts';
+import type { Clock, SessionRepository } from '../../../ports/index.ts';
 import type { TableRef } from './document-client.ts';
+import { memberFromItem, memberKey } from './member-repository.ts';
 import { outboxPut } from './outbox.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
 
@@ -17,7 +25,7 @@ import { type TransactItem, transactWrite } from './transact.ts';
  * - `GROUP#<groupId>` / `REQUEST#<memberId>` (gsi1 `MEMBER#<memberId>#GROUPS` / `<groupId>#request`): asks to join a closed group
  * A booking and the counter change in one transaction; the counter's condition holds capacity.
  */
-export function createDynamoSessionRepository(table: TableRef): SessionRepository {
+export function createDynamoSessionRepository(table: TableRef, clock: Clock): SessionRepository {
   const { client, tableName } = table;
   const groupKey = (groupId: string) => ({ pk: `GROUP#${groupId}`, sk: 'GROUP' });
   const sessionKey = (sessionId: string) => ({ pk: `SESSION#${sessionId}`, sk: 'SESSION' });
@@ -106,6 +114,39 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
 
     getGroup: (groupId) => get<Group>(groupKey(groupId)),
 
+    async getBookingView(sessionId, groupId, memberId) {
+      // One consistent BatchGetItem for the four items of a booking page (keys it could not read now are asked again).
+      const keys: Record<string, unknown>[] = [
+        sessionKey(sessionId),
+        groupKey(groupId),
+        bookingKey(sessionId, memberId),
+        memberKey(memberId),
+      ];
+      const items: Record<string, unknown>[] = [];
+      let pending = keys;
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt === 5) throw new UnavailableError('The session is busy. Please try again.');
+        if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const out = await client.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        items.push(...(out.Responses?.[tableName] ?? []));
+        pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
+      }
+      const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
+      const session = find(sessionKey(sessionId));
+      const group = find(groupKey(groupId));
+      const booking = find(bookingKey(sessionId, memberId));
+      const member = find(memberKey(memberId));
+      const found = member && memberFromItem(member, clock);
+      return {
+        ...(session ? { session: strip<Session>(session) } : {}),
+        ...(group ? { group: strip<Group>(group) } : {}),
+        ...(booking ? { booking: strip<Booking>(booking) } : {}),
+        ...(found ? { member: found } : {}),
+      };
+    },
+
     async listGroups() {
       const items = await queryAll({
         IndexName: 'gsi1',
@@ -160,9 +201,10 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
       return items.map((i) => strip<Booking>(i));
     },
 
-    async book(sessionId, memberId, at, position, events) {
+    async book(sessionId, memberId, at, position, events, known) {
       for (let round = 0; round < 5; round++) {
-        const current = await get<Booking>(bookingKey(sessionId, memberId));
+        // The caller's fresh read saves one here; if it is stale the conditional write fails and the next round reads.
+        const current = round === 0 && known ? known.booking : await get<Booking>(bookingKey(sessionId, memberId));
         if (current && current.status !== 'cancelled') return { outcome: 'already', booking: current };
         const booked: Booking = { sessionId, memberId, status: 'booked', requestedAt: at, bookedAt: at };
         const placed = await transact([
@@ -210,9 +252,9 @@ export function createDynamoSessionRepository(table: TableRef): SessionRepositor
       throw new UnavailableError('The session is busy. Please try again.');
     },
 
-    async cancelBooking(sessionId, memberId, at, event) {
+    async cancelBooking(sessionId, memberId, at, event, known) {
       for (let round = 0; round < 3; round++) {
-        const current = await get<Booking>(bookingKey(sessionId, memberId));
+        const current = round === 0 && known ? known.booking : await get<Booking>(bookingKey(sessionId, memberId));
         if (!current || current.status === 'cancelled') return 'not-booked';
         const cancelled: Booking = {
           sessionId,

@@ -1,0 +1,386 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { makeHandler as makeTimerWorker } from '../../functions/platform/fire-timer.ts';
+import { createSesMailer } from '../../shared/adapters/aws/ses-mailer.ts';
+import { CHECKIN_SEND_KIND, checkinTimerName } from '../../shared/domain/checkins/send-checkins.ts';
+import type { Member } from '../../shared/domain/members/member.ts';
+import { timerMessageBody } from '../../shared/domain/timers/timer-message.ts';
+import type { Mailer } from '../../shared/ports/index.ts';
+import { setLogSink } from '../../shared/runtime/logger.ts';
+import { createOrgMailer, MAIL_SENDER_CONCURRENCY, sesClientConfig } from '../../shared/runtime/mail.ts';
+import { groupWithSession } from '../../test/domain/sessions/helpers.ts';
+import type { BenchSection, Cell } from '../section.ts';
+import { type BenchDeps, benchDeps } from '../support/deps.ts';
+import { countingTable } from '../support/dynamo.ts';
+import { startSesStandin } from '../support/ses-standin.ts';
+import { round, sleep } from '../support/stats.ts';
+
+/** Members per session: a large peer-support roster. */
+const ROSTER = 40;
+/** SQS batch size of the timer worker (infra consumeQueue) and the queue's maxReceiveCount. */
+const BATCH = 10;
+const MAX_RECEIVES = 5;
+const T0 = '2026-11-22T10:00:00.000Z';
+
+interface Run {
+  label: string;
+  sender: 'paced (now)' | 'unpaced (before)';
+  rate: number;
+  n: number;
+  /** `timer worker`: the whole send path (timer → sendCheckins → DynamoDB Local → mail); `mailer only`: the instances' mailers alone. */
+  path: 'timer worker' | 'mailer only';
+}
+
+export interface FanoutResult {
+  label: string;
+  path: string;
+  sender: string;
+  rate: number;
+  n: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  throttled: number;
+  wallSeconds: number;
+  idealSeconds: number;
+  ratio: number;
+  redeliveries: number;
+  dlq: number;
+  maxInvocationSeconds: number;
+  dynamoCallsPerEmail: number;
+  /** On-demand request units the send path used per email (service rules, bench/support/dynamo.ts). */
+  rruPerEmail: number;
+  wruPerEmail: number;
+  cutOff: boolean;
+}
+
+const fakeAws = { region: 'eu-west-2', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } };
+
+/**
+ * 10,000 check-in emails through the real sending code: `checkin-send` timers (one per session of
+ * 40 attendees) go to the real timer worker (functions/platform/fire-timer.ts makeHandler) in SQS
+ * batches of 10, on as many concurrent "instances" as the worker's maximum concurrency; each
+ * instance has its own mailer, built as the deployed worker builds it (shared/runtime/mail.ts),
+ * sending through the real @aws-sdk/client-sesv2 to a local SES stand-in that enforces the rate.
+ */
+export const fanout: BenchSection = {
+  id: 'fanout',
+  title: 'Check-in email fan-out (local SES stand-in)',
+  async run(ctx) {
+    const runs: Run[] = ctx.quick
+      ? [
+          { label: '500/s', path: 'timer worker', sender: 'paced (now)', rate: 500, n: 1000 },
+          { label: '500/s mailer', path: 'mailer only', sender: 'paced (now)', rate: 500, n: 2000 },
+          { label: '500/s mailer before', path: 'mailer only', sender: 'unpaced (before)', rate: 500, n: 2000 },
+          { label: '14/s', path: 'timer worker', sender: 'paced (now)', rate: 14, n: 120 },
+          { label: '14/s before', path: 'timer worker', sender: 'unpaced (before)', rate: 14, n: 120 },
+          { label: '14/s mailer before', path: 'mailer only', sender: 'unpaced (before)', rate: 14, n: 140 },
+        ]
+      : [
+          // The whole path is bound by DynamoDB Local on this machine (~40–80 emails/s, see the ratio), so 10,000
+          // would take minutes without telling more: 2,000 through the worker, 10,000 through the mailers.
+          { label: '500/s', path: 'timer worker', sender: 'paced (now)', rate: 500, n: 2000 },
+          { label: '500/s mailer', path: 'mailer only', sender: 'paced (now)', rate: 500, n: 10_000 },
+          { label: '500/s mailer before', path: 'mailer only', sender: 'unpaced (before)', rate: 500, n: 10_000 },
+          { label: '14/s', path: 'timer worker', sender: 'paced (now)', rate: 14, n: 1000 },
+          { label: '14/s before', path: 'timer worker', sender: 'unpaced (before)', rate: 14, n: 400 },
+          { label: '14/s mailer', path: 'mailer only', sender: 'paced (now)', rate: 14, n: 280 },
+          { label: '14/s mailer before', path: 'mailer only', sender: 'unpaced (before)', rate: 14, n: 280 },
+        ];
+    const ses = await startSesStandin(500);
+    const restoreSink = setLogSink(() => {});
+    const results: FanoutResult[] = [];
+    try {
+      const table = await countingTable();
+      table.recordInputs = false;
+      const seed = benchDeps(table, { now: T0 });
+      // One pool of members (each run uses new sessions, so the delivery log starts empty for it).
+      const members = await createMembers(seed, Math.max(...runs.filter((r) => r.path === 'timer worker').map((r) => r.n)));
+      for (const run of runs) {
+        results.push(run.path === 'timer worker' ? await fanOut(run, seed, members, ses) : await mailerOnly(run, seed, ses));
+      }
+    } finally {
+      setLogSink(restoreSink);
+      await ses.close();
+    }
+    const now = results.filter((r) => r.sender === 'paced (now)');
+    return {
+      title: 'Check-in email fan-out (local SES stand-in)',
+      columns: [
+        'run',
+        'path',
+        'sender',
+        'N',
+        'rate/s',
+        'delivered',
+        'lost',
+        'dupes',
+        '429s',
+        'wall s',
+        'N/rate s',
+        'x ideal',
+        'redelivered',
+        'DLQ',
+        'max batch s',
+        'DDB calls/email',
+      ],
+      rows: results.map(
+        (r): Record<string, Cell> => ({
+          run: r.label,
+          path: r.path,
+          sender: r.sender,
+          N: r.n,
+          'rate/s': r.rate,
+          delivered: r.delivered,
+          lost: r.lost,
+          dupes: r.duplicates,
+          '429s': r.throttled,
+          'wall s': round(r.wallSeconds, 1),
+          'N/rate s': round(r.idealSeconds, 1),
+          'x ideal': round(r.ratio, 3),
+          redelivered: r.redeliveries,
+          DLQ: r.dlq,
+          'max batch s': round(r.maxInvocationSeconds, 1),
+          'DDB calls/email': round(r.dynamoCallsPerEmail, 2),
+        }),
+      ),
+      targets: now.flatMap((r) => [
+        { name: `fan-out ${r.label}: lost`, limit: '0', actual: String(r.lost), met: r.lost === 0 },
+        {
+          name: `fan-out ${r.label}: wall / (N / rate)`,
+          limit: '≤ 1.05',
+          actual: `${round(r.ratio, 3)} (${round(r.wallSeconds, 1)} s for ${r.n})`,
+          met: r.ratio <= 1.05,
+        },
+      ]),
+      notes: [
+        `Sessions of ${ROSTER} attendees; one checkin-send timer each; SQS batches of ${BATCH}; ${MAIL_SENDER_CONCURRENCY} concurrent worker instances (the timer worker's maxConcurrency), each with its own mailer.`,
+        '14/s runs use 1,000 emails, not 10,000: 10,000 at 14/s is 12 minutes of pacing by definition, and the ratio is the same.',
+        'A failed record goes back on the queue after 1 s (SQS would wait the 180 s visibility timeout) and to the DLQ after 5 receives; "lost" = never accepted by the stand-in when the queue is empty (or at the cut-off of 4 × N / rate + 30 s).',
+        '"before" = the mailer as aws-deps built it before this change: createSesMailer on a default SESv2Client (standard retries, 3 attempts), no pacing.',
+        'Reminder timers are recorded by an in-memory scheduler (EventBridge Scheduler is not part of this run).',
+      ],
+      data: { runs: results },
+    };
+  },
+};
+
+/** One instance's mailer: as the deployed worker builds it now, or as aws-deps built it before. */
+function instanceMailer(run: Run, seed: BenchDeps, endpoint: string): Mailer {
+  return run.sender === 'paced (now)'
+    ? createOrgMailer(
+        new SESv2Client({ ...sesClientConfig, ...fakeAws, endpoint }),
+        { ...seed.org, email: { ...seed.org.email, sesSandbox: false, maxSendRate: run.rate } },
+        { member: 'member-set', staff: 'staff-set' },
+      )
+    : createSesMailer(new SESv2Client({ ...fakeAws, endpoint }), {
+        from: seed.org.email.from,
+        configurationSets: { member: 'member-set', staff: 'staff-set' },
+      });
+}
+
+/**
+ * The instances' mailers alone, without the rest of the send path (whose DynamoDB Local work bounds
+ * the whole path's throughput on this machine): N check-in emails, 50 in flight per instance.
+ * A send that fails (after the SDK's and the pacer's retries) counts as lost here: in the worker its
+ * record would go back to the queue.
+ */
+async function mailerOnly(run: Run, seed: BenchDeps, ses: Awaited<ReturnType<typeof startSesStandin>>): Promise<FanoutResult> {
+  const mailers = Array.from({ length: MAIL_SENDER_CONCURRENCY }, () => instanceMailer(run, seed, ses.endpoint));
+  const html = `<p>${"How are you feeling after today's session? ".repeat(20)}</p>`;
+  ses.reset(run.rate);
+  let next = 0;
+  let failed = 0;
+  const started = performance.now();
+  const sender = async (mailer: Mailer) => {
+    while (next < run.n) {
+      const i = next++;
+      try {
+        await mailer.send({
+          to: `only-${run.label}-${i}@example.com`,
+          subject: 'How are you feeling?',
+          text: html,
+          html,
+          stream: 'member',
+        });
+      } catch {
+        failed++;
+      }
+    }
+  };
+  await Promise.all(mailers.flatMap((m) => Array.from({ length: 50 }, () => sender(m))));
+  const wallMs = (ses.stats.lastAt || performance.now()) - started;
+  const ideal = run.n / run.rate;
+  const delivered = ses.accepted.size;
+  return {
+    label: run.label,
+    path: run.path,
+    sender: run.sender,
+    rate: run.rate,
+    n: run.n,
+    delivered,
+    lost: run.n - delivered,
+    duplicates: [...ses.accepted.values()].reduce((s, c) => s + c - 1, 0),
+    throttled: ses.stats.throttled,
+    wallSeconds: wallMs / 1000,
+    idealSeconds: ideal,
+    ratio: wallMs / 1000 / ideal,
+    redeliveries: 0,
+    dlq: failed,
+    maxInvocationSeconds: 0,
+    dynamoCallsPerEmail: 0,
+    rruPerEmail: 0,
+    wruPerEmail: 0,
+    cutOff: false,
+  };
+}
+
+async function createMembers(deps: BenchDeps, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  const at = deps.clock.now().toISOString();
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const member: Member = {
+        memberId: deps.ids.newId(),
+        status: 'active',
+        email: `fanout-${i}@example.com`,
+        displayName: `Member ${i}`,
+        checkinEmails: true,
+        emailOptOut: false,
+        createdAt: at,
+        confirmedAt: at,
+      };
+      await deps.members.create(member, {
+        id: deps.ids.newId(),
+        type: 'BenchMemberCreated',
+        topic: 'member-notifications',
+        occurredAt: at,
+        data: {},
+      });
+      ids[i] = member.memberId;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return ids;
+}
+
+async function fanOut(
+  run: Run,
+  seed: BenchDeps,
+  members: string[],
+  ses: Awaited<ReturnType<typeof startSesStandin>>,
+): Promise<FanoutResult> {
+  // Sessions with recorded attendance: the check-in goes to those present.
+  const records: { record: SQSRecord; receives: number }[] = [];
+  for (let s = 0; s * ROSTER < run.n; s++) {
+    const { session } = await groupWithSession(seed);
+    const present = members.slice(s * ROSTER, Math.min(run.n, (s + 1) * ROSTER));
+    await seed.sessions.recordAttendance(session.sessionId, present);
+    const body = timerMessageBody({
+      name: checkinTimerName(session.sessionId),
+      at: new Date(),
+      payload: { kind: CHECKIN_SEND_KIND, sessionId: session.sessionId },
+    });
+    records.push({ record: sqsRecord(`m-${s}`, body), receives: 0 });
+  }
+  const table = seed.table;
+  table.take();
+
+  // The worker instances, each built as a deployed one (its own SES client and mailer), on a clock past the check-in time.
+  const now = new Date(Date.parse(T0) + 4 * 86_400_000).toISOString();
+  const instances = Array.from({ length: MAIL_SENDER_CONCURRENCY }, () =>
+    makeTimerWorker(benchDeps(table, { mail: instanceMailer(run, seed, ses.endpoint), now })),
+  );
+
+  ses.reset(run.rate);
+  const ideal = run.n / run.rate;
+  const cutOffMs = (4 * ideal + 30) * 1000;
+  const queue = [...records];
+  let inFlight = 0;
+  let redeliveries = 0;
+  let dlq = 0;
+  let maxInvocation = 0;
+  let cutOff = false;
+  const started = performance.now();
+  const instance = async (handler: (typeof instances)[number]) => {
+    for (;;) {
+      if (performance.now() - started > cutOffMs) {
+        cutOff = true;
+        return;
+      }
+      const batch = queue.splice(0, BATCH);
+      if (batch.length === 0) {
+        if (inFlight === 0 && queue.length === 0) return;
+        await sleep(50);
+        continue;
+      }
+      inFlight++;
+      for (const b of batch) b.receives++;
+      const t0 = performance.now();
+      const event: SQSEvent = { Records: batch.map((b) => b.record) };
+      const response = await handler(event, {} as never);
+      maxInvocation = Math.max(maxInvocation, performance.now() - t0);
+      const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      for (const b of batch) {
+        if (!failed.has(b.record.messageId)) continue;
+        if (b.receives >= MAX_RECEIVES) {
+          dlq++;
+          continue;
+        }
+        redeliveries++;
+        setTimeout(() => queue.push(b), 1000);
+      }
+      // Stay "in flight" until the failed records are visible again, so the run does not end early.
+      if (failed.size) await sleep(1000);
+      inFlight--;
+    }
+  };
+  await Promise.all(instances.map(instance));
+  const wallMs = (ses.stats.lastAt || performance.now()) - started;
+  const delivered = ses.accepted.size;
+  const duplicates = [...ses.accepted.values()].reduce((s, c) => s + c - 1, 0);
+  const taken = table.take();
+  const sent = Math.max(1, ses.stats.acceptedTotal);
+  return {
+    label: run.label,
+    path: run.path,
+    sender: run.sender,
+    rate: run.rate,
+    n: run.n,
+    delivered,
+    lost: run.n - delivered,
+    duplicates,
+    throttled: ses.stats.throttled,
+    wallSeconds: wallMs / 1000,
+    idealSeconds: ideal,
+    ratio: wallMs / 1000 / ideal,
+    redeliveries,
+    dlq,
+    maxInvocationSeconds: maxInvocation / 1000,
+    dynamoCallsPerEmail: taken.length / sent,
+    rruPerEmail: taken.reduce((n, c) => n + c.service.rru, 0) / sent,
+    wruPerEmail: taken.reduce((n, c) => n + c.service.wru, 0) / sent,
+    cutOff,
+  };
+}
+
+function sqsRecord(messageId: string, body: string): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: messageId,
+    body,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'scheduler',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-2:123456789012:timers',
+    awsRegion: 'eu-west-2',
+  };
+}

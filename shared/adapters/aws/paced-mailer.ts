@@ -1,0 +1,86 @@
+import type { Mailer } from '../../ports/index.ts';
+
+export interface PacedMailerOptions {
+  /** Sends per second this mailer starts at: its share of the account's SES maximum send rate. */
+  ratePerSecond: number;
+  /**
+   * The most it climbs to while nothing is throttled (default `ratePerSecond`): the whole account's
+   * rate, so one instance sending alone is not held to its share.
+   */
+  maxRatePerSecond?: number;
+  /** How long one send may wait for a slot and retry after throttling before it fails (the caller's queue retries it). */
+  maxWaitMs?: number;
+  /** Injected in tests. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PacedMailer extends Mailer {
+  /** The rate it paces at now (lower than configured after throttling, climbing back on success). */
+  currentRate(): number;
+  /** Throttled answers seen (each was retried). */
+  throttled(): number;
+}
+
+/** SES answers an over-rate send with HTTP 429 TooManyRequestsException "Maximum sending rate exceeded." (v1: Throttling). */
+export function isThrottling(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  return (
+    e?.name === 'TooManyRequestsException' ||
+    e?.name === 'ThrottlingException' ||
+    e?.name === 'Throttling' ||
+    e?.$metadata?.httpStatusCode === 429
+  );
+}
+
+/**
+ * Paces sends at a rate (a token bucket of one: sends are spaced 1/rate apart, so a burst never
+ * exceeds SES's per-second maximum) and adapts on throttling (AIMD): a throttled send halves the
+ * rate and is retried on the next slot; every success climbs by 1/20 of the starting rate, up to
+ * `maxRatePerSecond`. Several instances sharing one account's rate so settle around their shares
+ * without a coordinator, and one sending alone climbs to the whole rate. A send that has waited
+ * more than `maxWaitMs` throws the last error: its queue message is retried, and the delivery log
+ * keeps it to one email.
+ */
+export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): PacedMailer {
+  const configured = options.ratePerSecond;
+  if (!(configured > 0)) throw new Error(`ratePerSecond must be positive, got ${configured}`);
+  const ceiling = Math.max(configured, options.maxRatePerSecond ?? configured);
+  const now = options.now ?? (() => performance.now());
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const maxWaitMs = options.maxWaitMs ?? 20_000;
+  const floor = Math.min(configured, 0.5);
+  let rate = configured;
+  let nextSlot = 0;
+  let throttledCount = 0;
+
+  /** Reserves the next free slot and waits for it. Slots are handed out in call order. */
+  const slot = async () => {
+    const t = now();
+    const at = Math.max(t, nextSlot);
+    nextSlot = at + 1000 / rate;
+    if (at > t) await sleep(at - t);
+  };
+
+  return {
+    currentRate: () => rate,
+    throttled: () => throttledCount,
+    isSuppressed: (address) => inner.isSuppressed(address),
+    async send(message) {
+      const started = now();
+      for (;;) {
+        await slot();
+        try {
+          const result = await inner.send(message);
+          rate = Math.min(ceiling, rate + configured / 20);
+          return result;
+        } catch (error) {
+          if (!isThrottling(error)) throw error;
+          throttledCount++;
+          rate = Math.max(floor, rate / 2);
+          if (now() - started > maxWaitMs) throw error;
+        }
+      }
+    },
+  };
+}

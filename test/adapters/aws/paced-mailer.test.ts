@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { createPacedMailer, isThrottling } from '../../../shared/adapters/aws/paced-mailer.ts';
+import type { EmailMessage, Mailer } from '../../../shared/ports/index.ts';
+import { orgSendRate } from '../../../shared/runtime/mail.ts';
+import { exampleOrg } from '../../support/deps.ts';
+
+const message = (to: string): EmailMessage => ({ to, subject: 's', text: 't', html: '<p>t</p>', stream: 'member' });
+
+/** A virtual clock: sleeping moves it, so pacing is checked exactly and instantly. */
+function virtualTime() {
+  let t = 0;
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      const until = t + ms;
+      await Promise.resolve();
+      t = Math.max(t, until);
+    },
+  };
+}
+
+/** SES v2's answer to an over-rate send, as the SDK surfaces it. */
+const throttled = () =>
+  Object.assign(new Error('Maximum sending rate exceeded.'), {
+    name: 'TooManyRequestsException',
+    $metadata: { httpStatusCode: 429 },
+  });
+
+function fakeSes(answers: (Error | undefined)[] = []) {
+  const sentAt: { to: string; at: number }[] = [];
+  let clock = () => 0;
+  const mailer: Mailer = {
+    async send(m) {
+      const answer = answers.shift();
+      if (answer) throw answer;
+      sentAt.push({ to: m.to, at: clock() });
+      return { messageId: `id-${sentAt.length}` };
+    },
+    isSuppressed: async () => false,
+  };
+  const useClock = (c: () => number) => {
+    clock = c;
+  };
+  return { mailer, sentAt, useClock };
+}
+
+describe('paced mailer', () => {
+  it('spaces sends 1/rate apart, so no second ever carries more than the rate', async () => {
+    // Prepare
+    const time = virtualTime();
+    const ses = fakeSes();
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 5, ...time });
+    // Act
+    for (let i = 0; i < 10; i++) await mailer.send(message(`m${i}@example.com`));
+    // Assess
+    expect(ses.sentAt.map((s) => s.at)).toEqual([0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800]);
+  });
+
+  it('hands out slots in call order when sends overlap', async () => {
+    const time = virtualTime();
+    const ses = fakeSes();
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, ...time });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => mailer.send(message(`m${i}@example.com`))));
+    expect(ses.sentAt.map((s) => s.to)).toEqual([
+      'm0@example.com',
+      'm1@example.com',
+      'm2@example.com',
+      'm3@example.com',
+      'm4@example.com',
+    ]);
+    expect(time.now()).toBe(400); // the fifth send waited for the slot at 4 × 100 ms
+  });
+
+  it('retries a throttled send at half the rate, then climbs back to the configured rate', async () => {
+    const time = virtualTime();
+    const ses = fakeSes([undefined, throttled()]);
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, ...time });
+    await mailer.send(message('a@example.com'));
+    const out = await mailer.send(message('b@example.com'));
+    expect(out.messageId).toBe('id-2');
+    expect(mailer.throttled()).toBe(1);
+    expect(ses.sentAt.map((s) => s.to)).toEqual(['a@example.com', 'b@example.com']);
+    expect(mailer.currentRate()).toBeCloseTo(5.5); // halved to 5, +1/20 of 10 after the success
+    for (let i = 0; i < 20; i++) await mailer.send(message(`c${i}@example.com`));
+    expect(mailer.currentRate()).toBe(10);
+  });
+
+  it('climbs above its share to the whole rate while nothing is throttled (an instance sending alone)', async () => {
+    const time = virtualTime();
+    const ses = fakeSes();
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 7, maxRatePerSecond: 14, ...time });
+    for (let i = 0; i < 30; i++) await mailer.send(message(`m${i}@example.com`));
+    expect(mailer.currentRate()).toBe(14);
+    const gaps = ses.sentAt
+      .slice(-5)
+      .map((s, i, all) => (i ? s.at - (all[i - 1]?.at ?? 0) : 0))
+      .slice(1);
+    for (const gap of gaps) expect(gap).toBeCloseTo(1000 / 14);
+  });
+
+  it('throws any other error at once, without retrying', async () => {
+    const time = virtualTime();
+    const rejected = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
+    const ses = fakeSes([rejected]);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, ...time });
+    await expect(mailer.send(message('a@example.com'))).rejects.toThrow('not verified');
+    expect(ses.sentAt).toEqual([]);
+    expect(mailer.throttled()).toBe(0);
+  });
+
+  it('gives up with the throttling error after maxWaitMs, so the queue retries the message', async () => {
+    const time = virtualTime();
+    const ses = fakeSes(Array.from({ length: 100 }, throttled));
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, maxWaitMs: 5000, ...time });
+    await expect(mailer.send(message('a@example.com'))).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+    expect(time.now()).toBeGreaterThan(5000);
+    expect(time.now()).toBeLessThan(10_000);
+    expect(mailer.currentRate()).toBe(0.5);
+  });
+
+  it('recognises SES throttling: v2 429 TooManyRequestsException, v1 Throttling, any 429', () => {
+    expect(isThrottling(throttled())).toBe(true);
+    expect(isThrottling(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' }))).toBe(true);
+    expect(isThrottling({ name: 'Whatever', $metadata: { httpStatusCode: 429 } })).toBe(true);
+    expect(isThrottling(Object.assign(new Error('x'), { name: 'MessageRejected', $metadata: { httpStatusCode: 400 } }))).toBe(
+      false,
+    );
+  });
+
+  it("paces at the org's configured SES rate, or SES's starting quotas (1/s in the sandbox, 14/s after)", () => {
+    expect(orgSendRate(exampleOrg((o) => Object.assign(o.email, { sesSandbox: true, maxSendRate: undefined })))).toBe(1);
+    expect(orgSendRate(exampleOrg((o) => Object.assign(o.email, { sesSandbox: false, maxSendRate: undefined })))).toBe(14);
+    expect(orgSendRate(exampleOrg((o) => Object.assign(o.email, { sesSandbox: false, maxSendRate: 200 })))).toBe(200);
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import type { DomainEvent } from '../../../shared/domain/events.ts';
+import { activeMember, groupWithSession } from '../../domain/sessions/helpers.ts';
+import { testDeps } from '../../support/deps.ts';
+
+const event = (id: string, type: string): DomainEvent => ({
+  id,
+  type,
+  topic: 'member-notifications',
+  occurredAt: '2026-11-22T10:00:00.000Z',
+  data: {},
+});
+
+describe('session repository: booking reads', () => {
+  it('reads the session, the group, the booking and the member of a booking page in one read', async () => {
+    // Prepare
+    const deps = await testDeps();
+    const { group, session } = await groupWithSession(deps);
+    const member = await activeMember(deps, 1);
+    await deps.sessions.book(session.sessionId, member.memberId, '2026-11-22T10:00:00.000Z', 'p', {
+      booked: event(deps.ids.newId(), 'SessionBooked'),
+      waitlisted: event(deps.ids.newId(), 'SessionWaitlisted'),
+    });
+    // Act
+    const view = await deps.sessions.getBookingView(session.sessionId, group.groupId, member.memberId);
+    // Assess
+    expect(view.session).toMatchObject({ sessionId: session.sessionId, bookedCount: 1 });
+    expect(view.group).toMatchObject({ groupId: group.groupId, name: group.name });
+    expect(view.booking).toMatchObject({ memberId: member.memberId, status: 'booked' });
+    expect(view.member).toMatchObject({ memberId: member.memberId, status: 'active' });
+    expect(view.session).not.toHaveProperty('pk');
+    expect(view.member).not.toHaveProperty('pk');
+  });
+
+  it('leaves out what does not exist, and an unconfirmed member past its expiry', async () => {
+    const deps = await testDeps();
+    const { session } = await groupWithSession(deps);
+    expect(await deps.sessions.getBookingView(session.sessionId, 'no-group', 'no-member')).toEqual({
+      session: expect.anything(),
+    });
+    const pending = {
+      ...(await activeMember(deps, 'x')),
+      memberId: deps.ids.newId(),
+      email: 'p@example.com',
+      status: 'pending' as const,
+    };
+    await deps.members.create(pending, event(deps.ids.newId(), 'MemberSignupRequested'));
+    expect((await deps.sessions.getBookingView(session.sessionId, 'g', pending.memberId)).member?.status).toBe('pending');
+    deps.clock.advance(8 * 86_400_000); // past the 7-day expiry of an unconfirmed sign-up
+    expect((await deps.sessions.getBookingView(session.sessionId, 'g', pending.memberId)).member).toBeUndefined();
+  });
+
+  it('books once even when the caller says it had no booking but it had one (a stale read)', async () => {
+    const deps = await testDeps();
+    const { session } = await groupWithSession(deps);
+    const member = await activeMember(deps, 2);
+    const events = () => ({
+      booked: event(deps.ids.newId(), 'SessionBooked'),
+      waitlisted: event(deps.ids.newId(), 'SessionWaitlisted'),
+    });
+    const first = await deps.sessions.book(session.sessionId, member.memberId, '2026-11-22T10:00:00.000Z', 'a', events(), {
+      booking: undefined,
+    });
+    expect(first.outcome).toBe('booked');
+    const again = await deps.sessions.book(session.sessionId, member.memberId, '2026-11-22T10:01:00.000Z', 'b', events(), {
+      booking: undefined,
+    });
+    expect(again.outcome).toBe('already');
+    expect((await deps.sessions.getSession(session.sessionId))?.bookedCount).toBe(1);
+  });
+
+  it('cancels with a stale hint by reading again when the booking changed meanwhile', async () => {
+    const deps = await testDeps();
+    const { session } = await groupWithSession(deps);
+    const member = await activeMember(deps, 3);
+    const booked = await deps.sessions.book(session.sessionId, member.memberId, '2026-11-22T10:00:00.000Z', 'a', {
+      booked: event(deps.ids.newId(), 'SessionBooked'),
+      waitlisted: event(deps.ids.newId(), 'SessionWaitlisted'),
+    });
+    const stale = {
+      booking: booked.outcome === 'session-closed' ? undefined : { ...booked.booking, status: 'waitlisted' as const },
+    };
+    const result = await deps.sessions.cancelBooking(
+      session.sessionId,
+      member.memberId,
+      '2026-11-22T10:05:00.000Z',
+      event(deps.ids.newId(), 'BookingCancelled'),
+      stale,
+    );
+    expect(result).toBe('cancelled');
+    const after = await deps.sessions.getSession(session.sessionId);
+    expect(after?.bookedCount).toBe(0);
+    expect(after?.waitlistCount ?? 0).toBe(0);
+  });
+});
