@@ -27,6 +27,8 @@ export interface SessionRepository {
   /** Writes the sessions and the event in one transaction (at most 99 sessions). */
   createSessions(sessions: Session[], event: DomainEvent): Promise<void>;
   getSession(sessionId: string): Promise<Session | undefined>;
+  /** Every scheduled session of the org (all groups) starting at or after `from` (ISO), soonest first: one Query. */
+  listScheduledSessions(from: string): Promise<Session[]>;
   /** Sessions of a group starting at or after `from` (ISO), soonest first. */
   listSessions(groupId: string, from: string): Promise<Session[]>;
   getBooking(sessionId: string, memberId: string): Promise<Booking | undefined>;

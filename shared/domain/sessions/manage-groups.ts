@@ -80,30 +80,32 @@ export async function listDirectory(
   filter: DirectoryFilter = {},
 ): Promise<DirectoryGroup[]> {
   const now = deps.clock.now().toISOString();
-  const groups = (await deps.sessions.listGroups()).filter(
+  // Two Queries whatever the number of groups: the groups, and every upcoming scheduled session.
+  const [allGroups, upcoming] = await Promise.all([deps.sessions.listGroups(), deps.sessions.listScheduledSessions(now)]);
+  const groups = allGroups.filter(
     (g) => (!filter.format || g.format === filter.format) && (!filter.topic || g.topics.includes(filter.topic)),
   );
-  const out = await Promise.all(
-    groups.map(async (g): Promise<DirectoryGroup> => {
-      const sessions = (await deps.sessions.listSessions(g.groupId, now)).filter((s) => s.status === 'scheduled');
-      return {
-        id: g.groupId,
-        name: g.name,
-        ...(g.description ? { description: g.description } : {}),
-        format: g.format,
-        ...(g.format !== 'online' && g.location ? { location: g.location } : {}),
-        access: g.access,
-        timezone: g.timezone,
-        topics: g.topics,
-        sessions: sessions.map((s) => ({
-          id: s.sessionId,
-          startsAt: formatWithOffset(new Date(s.startsAt), g.timezone),
-          endsAt: formatWithOffset(new Date(s.endsAt), g.timezone),
-          ...(s.contentNote ? { contentNote: s.contentNote } : {}),
-          placesLeft: placesLeft(s),
-        })),
-      };
-    }),
-  );
+  const byGroup = new Map<string, Session[]>();
+  for (const session of upcoming) byGroup.set(session.groupId, [...(byGroup.get(session.groupId) ?? []), session]);
+  const out = groups.map((g): DirectoryGroup => {
+    const sessions = byGroup.get(g.groupId) ?? [];
+    return {
+      id: g.groupId,
+      name: g.name,
+      ...(g.description ? { description: g.description } : {}),
+      format: g.format,
+      ...(g.format !== 'online' && g.location ? { location: g.location } : {}),
+      access: g.access,
+      timezone: g.timezone,
+      topics: g.topics,
+      sessions: sessions.map((s) => ({
+        id: s.sessionId,
+        startsAt: formatWithOffset(new Date(s.startsAt), g.timezone),
+        endsAt: formatWithOffset(new Date(s.endsAt), g.timezone),
+        ...(s.contentNote ? { contentNote: s.contentNote } : {}),
+        placesLeft: placesLeft(s),
+      })),
+    };
+  });
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -93,3 +93,41 @@ describe('session repository: booking reads', () => {
     expect(after?.waitlistCount ?? 0).toBe(0);
   });
 });
+
+describe('session repository: every scheduled session of the org (the directory)', () => {
+  it('lists scheduled sessions of all groups from a time, soonest first; a cancelled one leaves, a moved one moves', async () => {
+    // Prepare: two groups, three sessions
+    const deps = await testDeps();
+    const a = await groupWithSession(deps);
+    const b = await groupWithSession(deps, { name: 'Tuesday carers' });
+    deps.clock.advance(86_400_000);
+    const c = await groupWithSession(deps, { name: 'Saturday walk' });
+    const ids = (sessions: { sessionId: string }[]) => sessions.map((s) => s.sessionId);
+    const now = deps.clock.now().toISOString();
+    expect(ids(await deps.sessions.listScheduledSessions(now))).toEqual([
+      a.session.sessionId,
+      b.session.sessionId,
+      c.session.sessionId,
+    ]);
+
+    // Act: cancel b, move c before a
+    await deps.sessions.cancelSession(b.session.sessionId, now, event(deps.ids.newId(), 'SessionCancelled'));
+    const earlier = new Date(new Date(a.session.startsAt).getTime() - 3_600_000);
+    await deps.sessions.reschedule(
+      c.session.sessionId,
+      {
+        startsAt: earlier.toISOString(),
+        endsAt: new Date(earlier.getTime() + 5_400_000).toISOString(),
+        roomBookedUntil: new Date(earlier.getTime() + 5_400_000).toISOString(),
+        durationMinutes: 90,
+      },
+      event(deps.ids.newId(), 'SessionRescheduled'),
+    );
+
+    // Assess
+    const listed = await deps.sessions.listScheduledSessions(now);
+    expect(ids(listed)).toEqual([c.session.sessionId, a.session.sessionId]);
+    expect(listed[0]).not.toHaveProperty('gsi2pk');
+    expect(ids(await deps.sessions.listScheduledSessions(a.session.startsAt))).toEqual([a.session.sessionId]);
+  });
+});

@@ -25,6 +25,9 @@ import { type TransactItem, transactWrite } from './transact.ts';
  * - `GROUP#<groupId>` / `REQUEST#<memberId>` (gsi1 `MEMBER#<memberId>#GROUPS` / `<groupId>#request`): asks to join a closed group
  * A booking and the counter change in one transaction; the counter's condition holds capacity.
  */
+/** gsi2 partition of every scheduled session (sparse: cancelled sessions leave it). */
+const UPCOMING = 'SESSIONS#SCHEDULED';
+
 export function createDynamoSessionRepository(table: TableRef, clock: Clock): SessionRepository {
   const { client, tableName } = table;
   const groupKey = (groupId: string) => ({ pk: `GROUP#${groupId}`, sk: 'GROUP' });
@@ -168,6 +171,10 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
                 entity: 'session',
                 gsi1pk: `GROUP#${s.groupId}#SESSIONS`,
                 gsi1sk: `${s.startsAt}#${s.sessionId}`,
+                // Sparse: every scheduled session of the org by start time (the directory, in one
+                // Query); removed when the session is cancelled.
+                gsi2pk: UPCOMING,
+                gsi2sk: `${s.startsAt}#${s.sessionId}`,
                 ...s,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
@@ -180,6 +187,15 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
     },
 
     getSession: (sessionId) => get<Session>(sessionKey(sessionId)),
+
+    async listScheduledSessions(from) {
+      const items = await queryAll({
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p AND gsi2sk >= :from',
+        ExpressionAttributeValues: { ':p': UPCOMING, ':from': from },
+      });
+      return items.map((i) => strip<Session>(i)).filter((session) => session.status === 'scheduled');
+    },
 
     async listSessions(groupId, from) {
       const items = await queryAll({
@@ -372,7 +388,7 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
             TableName: tableName,
             Key: sessionKey(sessionId),
             UpdateExpression:
-              'SET startsAt = :startsAt, endsAt = :endsAt, roomBookedUntil = :room, durationMinutes = :d, gsi1sk = :sk, #seq = #seq + :one',
+              'SET startsAt = :startsAt, endsAt = :endsAt, roomBookedUntil = :room, durationMinutes = :d, gsi1sk = :sk, gsi2sk = :sk, #seq = #seq + :one',
             ConditionExpression: '#s = :scheduled',
             ExpressionAttributeNames: { '#s': 'status', '#seq': 'sequence' },
             ExpressionAttributeValues: {
@@ -397,7 +413,7 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
           Update: {
             TableName: tableName,
             Key: sessionKey(sessionId),
-            UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at, #seq = #seq + :one',
+            UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at, #seq = #seq + :one REMOVE gsi2pk, gsi2sk',
             ConditionExpression: '#s = :scheduled',
             ExpressionAttributeNames: { '#s': 'status', '#seq': 'sequence' },
             ExpressionAttributeValues: { ':cancelled': 'cancelled', ':scheduled': 'scheduled', ':at': at, ':one': 1 },
