@@ -99,6 +99,7 @@ describe('session repository: every scheduled session of the org (the directory)
     // Prepare: two groups, three sessions
     const deps = await testDeps();
     const a = await groupWithSession(deps);
+    deps.clock.advance(60_000); // b starts a minute after a: equal start times would order by random id
     const b = await groupWithSession(deps, { name: 'Tuesday carers' });
     deps.clock.advance(86_400_000);
     const c = await groupWithSession(deps, { name: 'Saturday walk' });
