@@ -1,14 +1,14 @@
 /**
- * Runs one bench section on its own and prints its table: `node --import tsx bench/run-section.ts bundles [--quick]`.
+ * Runs one bench section on its own and prints its table: `node --import tsx bench/run-section.ts levers [--quick]`, for
+ * the sections that need no earlier one (not cost).
  * (`npm run bench`, bench/run.ts, runs them all in one run and writes the JSON.)
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchSection, SectionResult } from './section.ts';
-import { bundles } from './sections/bundles.ts';
-import { init } from './sections/init.ts';
+import { sections as all } from './sections/index.ts';
 
-const sections: Record<string, BenchSection> = { bundles, init };
+const sections: Record<string, BenchSection> = Object.fromEntries(all.map((section) => [section.id, section]));
 
 export function printSection(result: SectionResult): void {
   console.log(`\n${result.title}`);

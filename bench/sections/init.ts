@@ -1,111 +1,15 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { envNames } from '../../shared/runtime/env.ts';
 import { type FunctionBundle, readFunctionBundles } from '../function-bundles.ts';
 import type { BenchSection } from '../section.ts';
+import { coldImports, lambdaNode, median, PARALLELISM, round } from '../support/cold-import.ts';
 
 const boundEnv = new Set<string>(Object.values(envNames));
 
 /** Issue 7: init ≤ 35 ms over an empty module's, on these machines. */
 const INIT_TARGET_MS = 35;
-/** Two cores, shared: never more children at once. */
-const PARALLELISM = 2;
-
-/**
- * What the child runs: time the import of one module with performance.now() (module loading and
- * top-level evaluation, as Lambda's INIT does), after recording which environment variables the
- * module reads while it loads. Prints one JSON line.
- */
-const CHILD = `
-const read = new Set();
-const env = process.env;
-process.env = new Proxy(env, { get(target, key) { if (typeof key === 'string') read.add(key); return target[key]; } });
-const c0 = process.cpuUsage();
-const t0 = performance.now();
-let error;
-try { await import(process.argv[1]); } catch (e) { error = String(e && e.stack || e); }
-const importMs = performance.now() - t0;
-const cpu = process.cpuUsage(c0);
-process.env = env;
-process.stdout.write(JSON.stringify({ importMs, cpuMs: (cpu.user + cpu.system) / 1000, envRead: [...read], error }));
-`;
-
-interface Sample {
-  importMs: number;
-  /** CPU time of the process during the import (all threads): much less sensitive to machine load. */
-  cpuMs: number;
-  wallMs: number;
-  envRead: string[];
-  error?: string;
-}
-
-/** The Node that runs the functions (nodejs24.x): this one if it is 24, else the repository's `node` package. */
-function lambdaNode(root: string): string {
-  if (process.versions.node.startsWith('24.')) return process.execPath;
-  const local = join(root, 'node_modules', '.bin', 'node');
-  if (existsSync(local)) return local;
-  throw new Error(`Node 24 not found (this is ${process.version}; npm ci installs it under node_modules/.bin)`);
-}
-
-function importOnce(node: string, file: string, nodeOptions: string): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    // No function environment at all: importing a bundle must need none (the composition root is lazy).
-    const child = spawn(node, ['--input-type=module', '-e', CHILD, pathToFileURL(file).href], {
-      env: { PATH: process.env.PATH ?? '', ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - started;
-      try {
-        const parsed = JSON.parse(out) as Omit<Sample, 'wallMs'>;
-        resolve({ ...parsed, wallMs });
-      } catch {
-        reject(new Error(`import of ${file} exited ${code}: ${err.slice(0, 500)}`));
-      }
-    });
-  });
-}
-
-async function pool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const index = next++;
-      results[index] = await jobs[index]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, worker));
-  return results;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
-const round = (ms: number) => Math.round(ms * 10) / 10;
-
-function shuffle<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}
 
 /**
  * Init of every bundle: the median of N cold imports (each in a fresh Node 24 process, timed inside
@@ -129,22 +33,12 @@ export const init: BenchSection = {
         { name: 'empty module (floor)', file: empty },
         ...bundles.map((bundle) => ({ name: bundle.entry, file: bundle.file, bundle })),
       ];
-      // Two warm-up rounds of the floor (disk cache, the Node binary), not counted.
-      await pool(
-        [0, 1].map(() => () => importOnce(node, empty, nodeOptions)),
-        PARALLELISM,
+      const bySubject = await coldImports(
+        node,
+        subjects.map((subject) => subject.file),
+        samples,
+        nodeOptions,
       );
-      const jobs: { subject: number; run: () => Promise<Sample> }[] = [];
-      for (let round = 0; round < samples; round++) {
-        for (const subject of shuffle(subjects.map((_, i) => i))) {
-          jobs.push({ subject, run: () => importOnce(node, subjects[subject]!.file, nodeOptions) });
-        }
-      }
-      const results = await pool(
-        jobs.map((job) => job.run),
-        PARALLELISM,
-      );
-      const bySubject = subjects.map((_, i) => results.filter((_, j) => jobs[j]!.subject === i));
       const floor = bySubject[0]!;
       const floorImport = median(floor.map((s) => s.importMs));
       const floorWall = median(floor.map((s) => s.wallMs));

@@ -15,6 +15,7 @@ import type { FunctionUse, TopicName } from '../../functions/routes.ts';
 import type { OrgConfig } from '../../shared/domain/org/org-config.ts';
 import { envNames, topicEnvName } from '../../shared/runtime/env.ts';
 import { tableDefinition } from '../../shared/table-definition.ts';
+import { esmRequireBanner, lambdaCredentialsModule } from '../bundling.ts';
 import { repoRoot } from '../load-org.ts';
 import { acknowledge, wildcardActionFinding, wildcardResourceFinding } from './nag.ts';
 
@@ -66,13 +67,6 @@ export interface AppFunctionProps {
   /** Folder holding the entry modules (defaults to the repository's functions/). */
   readonly functionsDir?: string;
 }
-
-/** The createRequire shim ESM bundles need for the CommonJS modules esbuild inlines. */
-const esmRequireBanner =
-  "import { createRequire as __kithCreateRequire } from 'node:module'; const require = __kithCreateRequire(import.meta.url);";
-
-/** The env-only credential provider that replaces the SDK's default chain in Lambda bundles. */
-const lambdaCredentialsModule = join(repoRoot, 'shared', 'runtime', 'aws', 'lambda-credentials.ts');
 
 /**
  * The one way kith builds a Lambda function: Node.js 24 on arm64, an ESM bundle made by local esbuild

@@ -1,0 +1,152 @@
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { type BuildOptions, build } from 'esbuild';
+import { esmRequireBanner, lambdaCredentialsModule } from '../../infra/bundling.ts';
+import type { BenchSection, Cell } from '../section.ts';
+import { coldImports, lambdaNode, median, round } from '../support/cold-import.ts';
+
+/** One API function and one worker, the largest of each kind's usual shape. */
+const subjects = [
+  { name: 'checkins/answer-checkin', kind: 'api' },
+  { name: 'platform/fire-timer', kind: 'worker' },
+] as const;
+
+interface Lever {
+  id: string;
+  /** What the variant changes, against the build as deployed. */
+  change: string;
+  options?: (base: BuildOptions) => BuildOptions;
+  /** A generated entry instead of the function module (the function module's path is given). */
+  entry?: (functionModule: string, root: string) => string;
+  /** Built for its size only: the code would have to change before it could run. */
+  sizeOnly?: string;
+}
+
+const levers: Lever[] = [
+  { id: 'as deployed', change: '-' },
+  {
+    id: 'SDK credential chain',
+    change: 'without the env-only credentials alias: the SDK default chain (SSO, ini files, IMDS, STS)',
+    options: ({ alias: _alias, ...base }) => base,
+  },
+  {
+    id: 'one composition root',
+    change: 'every port through shared/runtime/aws-deps.ts instead of the function’s own providers',
+    entry: (functionModule, root) =>
+      `import { makeHandler } from ${JSON.stringify(functionModule)};\nimport { awsDeps } from ${JSON.stringify(join(root, 'shared/runtime/aws-deps.ts'))};\nexport const handler = makeHandler(awsDeps());\n`,
+  },
+  {
+    id: 'mainFields default',
+    change: "esbuild's default for Node (main before module): the SDK's CommonJS builds",
+    options: (base) => ({ ...base, mainFields: ['main', 'module'] }),
+  },
+  { id: 'not minified', change: 'minify off', options: (base) => ({ ...base, minify: false }) },
+  {
+    id: 'SDK not bundled',
+    change: "@aws-sdk/* left to the runtime's copy (loaded from node_modules here)",
+    options: (base) => ({ ...base, external: ['@aws-sdk/*'] }),
+  },
+  {
+    id: 'zod/mini',
+    change: "'zod' resolved to 'zod/mini' (same call sites)",
+    options: (base) => ({ ...base, alias: { ...base.alias, zod: 'zod/mini' } }),
+    sizeOnly: 'size only: the schemas use zod’s method API (about 300 call sites in 37 files), which zod/mini lacks',
+  },
+];
+
+/**
+ * What each bundling lever buys: the two representative functions built with esbuild exactly as
+ * AppFunction builds them (infra/bundling.ts), then once per lever with that one thing changed;
+ * bytes, gzip and cold-import init over an empty module, measured in the same run.
+ */
+export const leversSection: BenchSection = {
+  id: 'levers',
+  title: 'Levers: one bundling choice changed at a time (esbuild, as AppFunction builds)',
+  async run(ctx) {
+    // Under node_modules so a bundle that leaves the SDK out resolves it, as Lambda's runtime would.
+    const outDir = join(ctx.root, 'node_modules', '.cache', 'kith-bench-levers');
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    try {
+      const org = readFileSync(join(ctx.root, 'config', 'orgs', 'example.json'), 'utf8');
+      const base: BuildOptions = {
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node24',
+        minify: true,
+        mainFields: ['module', 'main'],
+        banner: { js: esmRequireBanner },
+        define: { 'process.env.KITH_ORG_JSON': JSON.stringify(JSON.stringify(JSON.parse(org))) },
+        alias: { '@aws-sdk/credential-provider-node': lambdaCredentialsModule },
+        logLevel: 'silent',
+      };
+      const built: { subject: (typeof subjects)[number]; lever: Lever; file: string; bytes: number; gzip: number }[] = [];
+      for (const subject of subjects) {
+        const functionModule = join(ctx.root, 'functions', `${subject.name}.ts`);
+        for (const lever of levers) {
+          const slug = `${subject.name.replace('/', '-')}--${lever.id.replace(/[^a-z0-9]+/gi, '-')}`;
+          let entry = functionModule;
+          if (lever.entry) {
+            entry = join(outDir, `${slug}.entry.ts`);
+            writeFileSync(entry, lever.entry(functionModule, ctx.root));
+          }
+          const file = join(outDir, `${slug}.mjs`);
+          const options = lever.options ? lever.options(base) : base;
+          await build({ ...options, entryPoints: [entry], outfile: file });
+          const code = readFileSync(file);
+          built.push({ subject, lever, file, bytes: statSync(file).size, gzip: gzipSync(code, { level: 9 }).length });
+        }
+      }
+      const runnable = built.filter((b) => !b.lever.sizeOnly);
+      const empty = join(outDir, 'empty.mjs');
+      writeFileSync(empty, 'export {};\n');
+      const samples = ctx.quick ? 5 : 20;
+      const [floor, ...measured] = await coldImports(lambdaNode(ctx.root), [empty, ...runnable.map((b) => b.file)], samples);
+      const floorMs = median(floor!.map((s) => s.importMs));
+      const floorCpu = median(floor!.map((s) => s.cpuMs));
+      const failures: string[] = [];
+      const initOf = new Map<string, { ms: number; cpu: number }>();
+      runnable.forEach((b, i) => {
+        const runs = measured[i]!;
+        const error = runs.find((s) => s.error)?.error;
+        if (error) failures.push(`${b.subject.name} (${b.lever.id}) throws at import: ${error.split('\n')[0]}`);
+        initOf.set(b.file, {
+          ms: median(runs.map((s) => s.importMs)) - floorMs,
+          cpu: median(runs.map((s) => s.cpuMs)) - floorCpu,
+        });
+      });
+      const rows: Record<string, Cell>[] = built.map((b) => {
+        const deployed = built.find((d) => d.subject === b.subject && d.lever.id === 'as deployed')!;
+        const init = initOf.get(b.file);
+        const deployedInit = initOf.get(deployed.file)!;
+        return {
+          function: b.subject.name,
+          lever: b.lever.id,
+          change: b.lever.sizeOnly ? `${b.lever.change}; ${b.lever.sizeOnly}` : b.lever.change,
+          bytes: b.bytes,
+          'Δ bytes': b.bytes - deployed.bytes,
+          gzip: b.gzip,
+          'init over floor ms': init ? round(init.ms) : null,
+          'Δ init ms': init ? round(init.ms - deployedInit.ms) : null,
+          'Δ CPU ms': init ? round(init.cpu - deployedInit.cpu) : null,
+        };
+      });
+      return {
+        title: this.title,
+        columns: ['function', 'lever', 'bytes', 'Δ bytes', 'gzip', 'init over floor ms', 'Δ init ms', 'Δ CPU ms'],
+        rows,
+        targets: [],
+        notes: [
+          ...levers.slice(1).map((l) => `${l.id}: ${l.change}${l.sizeOnly ? ` (${l.sizeOnly})` : ''}.`),
+          `Δ against "as deployed" of the same function; init is the median of ${samples} cold imports each (Node 24, interleaved with an empty module's, floor ${round(floorMs)} ms). "SDK not bundled" loads the SDK from node_modules, as Lambda loads its own copy from /var/runtime.`,
+        ],
+        data: rows,
+        ...(failures.length ? { failures } : {}),
+      };
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  },
+};
