@@ -29,3 +29,5 @@ if (!section) {
 const root = fileURLToPath(new URL('..', import.meta.url));
 const result = await section.run({ root, cdkOut: join(root, 'cdk.out'), quick: flags.includes('--quick'), previous: new Map() });
 printSection(result);
+// A section may leave DynamoDB Local or sockets behind (bench/run.ts exits the same way).
+process.exit(result.failures?.length ? 1 : 0);

@@ -1,7 +1,9 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoFacilitatorRepository } from '../../../shared/adapters/aws/dynamo/facilitator-repository.ts';
 import { createUlids } from '../../../shared/adapters/ids.ts';
 import { authenticateFacilitator, createFacilitator } from '../../../shared/domain/facilitators/create-facilitator.ts';
+import { hashBearerToken } from '../../../shared/domain/facilitators/facilitator.ts';
 import type { FacilitatorRepository } from '../../../shared/ports/index.ts';
 import { testTable } from '../../support/dynamo.ts';
 
@@ -23,6 +25,44 @@ describe('facilitators on DynamoDB Local', () => {
     const found = await authenticateFacilitator(deps(), `Bearer ${token}`);
     expect(found).toMatchObject({ facilitatorId, role: 'admin', displayName: 'Fi' });
     expect(JSON.stringify(await facilitators.list())).not.toContain(token);
+  });
+
+  it('authenticates with one consistent read, and still accepts a token issued before the profile copy', async () => {
+    // Prepare: a new facilitator, and one whose token item predates the copy (as first deployed)
+    const table = await testTable();
+    const calls: { name: string; consistent: unknown }[] = [];
+    table.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push({
+          name: String(context.commandName),
+          consistent: (args.input as { ConsistentRead?: unknown }).ConsistentRead,
+        });
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCalls' },
+    );
+    const repo = createDynamoFacilitatorRepository(table);
+    const own = { facilitators: repo, clock, ids: createUlids(clock) };
+    const { facilitatorId, token } = await createFacilitator(own, { email: 'ida@example.org', displayName: 'Ida' });
+    const old = await createFacilitator(own, { email: 'jo@example.org', displayName: 'Jo' });
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: `TOKEN#${hashBearerToken(old.token)}`, sk: 'TOKEN' },
+        UpdateExpression: 'REMOVE profile',
+      }),
+    );
+    calls.length = 0;
+
+    // Act
+    const found = await authenticateFacilitator(own, `Bearer ${token}`);
+    const oneRead = [...calls];
+    const foundOld = await authenticateFacilitator(own, `Bearer ${old.token}`);
+
+    // Assert
+    expect(found).toMatchObject({ facilitatorId, displayName: 'Ida', role: 'facilitator' });
+    expect(oneRead).toEqual([{ name: 'GetItemCommand', consistent: true }]);
+    expect(foundOld).toMatchObject({ facilitatorId: old.facilitatorId, displayName: 'Jo' });
   });
 
   it('refuses a wrong or malformed token', async () => {

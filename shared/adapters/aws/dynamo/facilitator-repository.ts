@@ -5,7 +5,11 @@ import type { TableRef } from './document-client.ts';
 
 /**
  * Facilitators: `FACILITATOR#<id>`/`PROFILE` (gsi1: `FACILITATORS` / `<id>` lists them);
- * token hashes: `TOKEN#<sha256>`/`TOKEN` → facilitatorId. Only hashes are stored. Browser sign-in
+ * token hashes: `TOKEN#<sha256>`/`TOKEN` → facilitatorId and a copy of the profile as created (`profile`),
+ * so a bearer request is authenticated with one consistent GetItem. The copy stays right because a
+ * profile never changes after creation except by revocation, which deletes the token item in the
+ * same transaction (and the sign-in state below, which bearer requests do not read): a new way of
+ * editing a profile must rewrite the copy in the same transaction. Only hashes are stored. Browser sign-in
  * keeps its state on the profile: `signInEmails` (rate-limit window), `signInLinkUsedUpTo` (links
  * are single use) and `sessionsValidFrom` (sign-out), each changed by a conditional Update.
  */
@@ -130,7 +134,12 @@ export function createDynamoFacilitatorRepository(table: TableRef): FacilitatorR
             {
               Put: {
                 TableName: table.tableName,
-                Item: { ...tokenKey(tokenHash), entity: 'facilitator-token', facilitatorId: facilitator.facilitatorId },
+                Item: {
+                  ...tokenKey(tokenHash),
+                  entity: 'facilitator-token',
+                  facilitatorId: facilitator.facilitatorId,
+                  profile: facilitator,
+                },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -140,10 +149,15 @@ export function createDynamoFacilitatorRepository(table: TableRef): FacilitatorR
     },
     get,
     async findByTokenHash(tokenHash) {
-      const out = await table.client.send(new GetCommand({ TableName: table.tableName, Key: tokenKey(tokenHash) }));
+      // Consistent: a revocation (which deletes this item) is seen by the very next request.
+      const out = await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: tokenKey(tokenHash), ConsistentRead: true }),
+      );
       const id = out.Item?.facilitatorId as string | undefined;
       if (!id) return undefined;
-      const facilitator = await get(id);
+      const copy = out.Item?.profile as Facilitator | undefined;
+      // Tokens issued before the copy was kept: the profile itself (a second read).
+      const facilitator = copy?.facilitatorId === id ? copy : await get(id);
       return facilitator && !facilitator.revokedAt ? facilitator : undefined;
     },
     async list() {
