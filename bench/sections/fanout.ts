@@ -132,7 +132,7 @@ export const fanout: BenchSection = {
           N: r.n,
           'rate/s': r.rate,
           delivered: r.delivered,
-          lost: r.lost,
+          lost: r.cutOff ? `${r.lost} unsent at cut-off` : r.lost,
           dupes: r.duplicates,
           '429s': r.throttled,
           'wall s': round(r.wallSeconds, 1),
@@ -145,7 +145,12 @@ export const fanout: BenchSection = {
         }),
       ),
       targets: now.flatMap((r) => [
-        { name: `fan-out ${r.label}: lost`, limit: '0', actual: String(r.lost), met: r.lost === 0 },
+        {
+          name: `fan-out ${r.label}: lost`,
+          limit: '0',
+          actual: r.cutOff ? `${r.lost} still unsent at the cut-off` : String(r.lost),
+          met: r.lost === 0,
+        },
         {
           name: `fan-out ${r.label}: wall / (N / rate)`,
           limit: '≤ 1.05',
@@ -156,7 +161,7 @@ export const fanout: BenchSection = {
       notes: [
         `Sessions of ${ROSTER} attendees; one checkin-send timer each; SQS batches of ${BATCH}; ${MAIL_SENDER_CONCURRENCY} concurrent worker instances (the timer worker's maxConcurrency), each with its own mailer.`,
         '14/s runs use 1,000 emails, not 10,000: 10,000 at 14/s is 12 minutes of pacing by definition, and the ratio is the same.',
-        'A failed record goes back on the queue after 1 s (SQS would wait the 180 s visibility timeout) and to the DLQ after 5 receives; "lost" = never accepted by the stand-in when the queue is empty (or at the cut-off of 4 × N / rate + 30 s).',
+        'A failed record goes back on the queue after 1 s (SQS would wait the 180 s visibility timeout) and to the DLQ after 5 receives; "lost" = never accepted by the stand-in when the queue is empty (or, marked, still unsent at the cut-off of 4 × N / rate + 180 s).',
         '"before" = the mailer as aws-deps built it before this change: createSesMailer on a default SESv2Client (standard retries, 3 attempts), no pacing.',
         'Reminder timers are recorded by an in-memory scheduler (EventBridge Scheduler is not part of this run).',
       ],
@@ -296,7 +301,8 @@ async function fanOut(
 
   ses.reset(run.rate);
   const ideal = run.n / run.rate;
-  const cutOffMs = (4 * ideal + 30) * 1000;
+  // Generous: on DynamoDB Local the whole path runs at ~17 emails/s whatever the SES rate.
+  const cutOffMs = (4 * ideal + 180) * 1000;
   const queue = [...records];
   let inFlight = 0;
   let redeliveries = 0;
