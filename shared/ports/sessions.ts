@@ -42,6 +42,8 @@ export interface SessionRepository {
     memberId: string,
   ): Promise<{ session?: Session; group?: Group; booking?: Booking; member?: Member }>;
   listBookings(sessionId: string): Promise<Booking[]>;
+  /** The session and all its bookings, in one consistent Query of the session's partition. */
+  getSessionWithBookings(sessionId: string): Promise<{ session: Session; bookings: Booking[] } | undefined>;
   /** Books a place if one is left, else adds the member to the waitlist; the event as per outcome. */
   book(
     sessionId: string,

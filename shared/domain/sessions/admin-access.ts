@@ -2,7 +2,7 @@ import type { Deps } from '../../ports/index.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import { authenticateFacilitator } from '../facilitators/create-facilitator.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
-import type { Group, Session } from './model.ts';
+import type { Booking, Group, Session } from './model.ts';
 
 /** The facilitator behind `Authorization: Bearer <token>`; 401 without a live token. */
 export async function requireFacilitator(
@@ -41,16 +41,16 @@ export async function groupForFacilitator(
   return group;
 }
 
-/** A session (and its group) the facilitator may act on. */
-export async function sessionForFacilitator(
+/** A session the facilitator may act on, its group and its bookings (one Query and one Get). */
+export async function sessionWithBookingsForFacilitator(
   deps: Pick<Deps, 'sessions'>,
   facilitator: Facilitator,
   sessionId: string,
-): Promise<{ session: Session; group: Group }> {
-  const session = await deps.sessions.getSession(sessionId);
-  if (!session) throw new NotFoundError('No session has this id.');
-  const group = await deps.sessions.getGroup(session.groupId);
+): Promise<{ session: Session; group: Group; bookings: Booking[] }> {
+  const found = await deps.sessions.getSessionWithBookings(sessionId);
+  if (!found) throw new NotFoundError('No session has this id.');
+  const group = await deps.sessions.getGroup(found.session.groupId);
   if (!group) throw new NotFoundError('No session has this id.');
   requireGroupAccess(facilitator, group);
-  return { session, group };
+  return { ...found, group };
 }

@@ -1,13 +1,13 @@
 import type { Deps } from '../../ports/index.ts';
 import { ValidationError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
-import { sessionForFacilitator } from './admin-access.ts';
+import { sessionWithBookingsForFacilitator } from './admin-access.ts';
 import { AttendanceRequest } from './model.ts';
 
 /** GET /admin/sessions/{id}/roster: booked and waitlisted members (waitlist in order), with display names. */
 export async function getRoster(deps: Pick<Deps, 'sessions' | 'members'>, facilitator: Facilitator, sessionId: string) {
-  const { session } = await sessionForFacilitator(deps, facilitator, sessionId);
-  const bookings = (await deps.sessions.listBookings(sessionId))
+  const { session, bookings: all } = await sessionWithBookingsForFacilitator(deps, facilitator, sessionId);
+  const bookings = all
     .filter((b) => b.status !== 'cancelled')
     .sort((a, b) =>
       a.status === b.status
@@ -35,11 +35,9 @@ export async function recordAttendance(
   sessionId: string,
   input: unknown,
 ) {
-  await sessionForFacilitator(deps, facilitator, sessionId);
+  const { bookings } = await sessionWithBookingsForFacilitator(deps, facilitator, sessionId);
   const { present } = AttendanceRequest.parse(input);
-  const booked = new Set(
-    (await deps.sessions.listBookings(sessionId)).filter((b) => b.status === 'booked').map((b) => b.memberId),
-  );
+  const booked = new Set(bookings.filter((b) => b.status === 'booked').map((b) => b.memberId));
   const fields: Record<string, string> = {};
   present.forEach((id, i) => {
     if (!booked.has(id)) fields[`present.${i}`] = 'is not a member booked on this session';

@@ -1,8 +1,15 @@
 import type { Deps } from '../../ports/index.ts';
 import { ValidationError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
-import { groupForFacilitator, sessionForFacilitator } from './admin-access.ts';
-import { CreateSessionsRequest, RescheduleSessionRequest, SESSIONS_TOPIC, type Session, type SessionEvent } from './model.ts';
+import { groupForFacilitator, sessionWithBookingsForFacilitator } from './admin-access.ts';
+import {
+  type Booking,
+  CreateSessionsRequest,
+  RescheduleSessionRequest,
+  SESSIONS_TOPIC,
+  type Session,
+  type SessionEvent,
+} from './model.ts';
 import { expandStarts } from './recurrence.ts';
 
 type ScheduleDeps = Pick<Deps, 'sessions' | 'ids' | 'clock' | 'org'>;
@@ -68,14 +75,12 @@ export async function scheduleSessions(
   return { group, sessions };
 }
 
-const activeMembers = async (deps: Pick<Deps, 'sessions'>, sessionId: string) =>
-  (await deps.sessions.listBookings(sessionId))
-    .filter((b) => b.status === 'booked' || b.status === 'waitlisted')
-    .map((b) => b.memberId);
+const activeMembers = (bookings: Booking[]) =>
+  bookings.filter((b) => b.status === 'booked' || b.status === 'waitlisted').map((b) => b.memberId);
 
 /** PATCH /admin/sessions/{id}: moves a session; everyone booked or waitlisted is told. */
 export async function rescheduleSession(deps: ScheduleDeps, facilitator: Facilitator, sessionId: string, input: unknown) {
-  const { session, group } = await sessionForFacilitator(deps, facilitator, sessionId);
+  const { session, group, bookings } = await sessionWithBookingsForFacilitator(deps, facilitator, sessionId);
   const request = RescheduleSessionRequest.parse(input);
   const start = new Date(request.startsAt);
   const now = deps.clock.now();
@@ -89,7 +94,7 @@ export async function rescheduleSession(deps: ScheduleDeps, facilitator: Facilit
     type: 'SessionRescheduled',
     topic: SESSIONS_TOPIC,
     occurredAt: now.toISOString(),
-    data: { sessionId, memberIds: await activeMembers(deps, sessionId) },
+    data: { sessionId, memberIds: activeMembers(bookings) },
   };
   const result = await deps.sessions.reschedule(sessionId, next, event);
   if (result === 'gone') throw new ValidationError('This session is cancelled.', { sessionId: 'is cancelled' });
@@ -98,14 +103,14 @@ export async function rescheduleSession(deps: ScheduleDeps, facilitator: Facilit
 
 /** POST /admin/sessions/{id}/cancel: everyone booked or waitlisted is told; cancelling twice changes nothing. */
 export async function cancelSession(deps: ScheduleDeps, facilitator: Facilitator, sessionId: string) {
-  const { session, group } = await sessionForFacilitator(deps, facilitator, sessionId);
+  const { session, group, bookings } = await sessionWithBookingsForFacilitator(deps, facilitator, sessionId);
   const at = deps.clock.now().toISOString();
   const event: SessionEvent = {
     id: deps.ids.newId(),
     type: 'SessionCancelled',
     topic: SESSIONS_TOPIC,
     occurredAt: at,
-    data: { sessionId, memberIds: await activeMembers(deps, sessionId) },
+    data: { sessionId, memberIds: activeMembers(bookings) },
   };
   const result = await deps.sessions.cancelSession(sessionId, at, event);
   return { group, session: { ...session, status: 'cancelled' as const }, result };

@@ -32,6 +32,39 @@ describe('session repository: booking reads', () => {
     expect(view.member).not.toHaveProperty('pk');
   });
 
+  it('reads a session with all its bookings, cancelled ones included, in one Query; nothing for an unknown id', async () => {
+    // Prepare: two bookings, one then cancelled
+    const deps = await testDeps();
+    const { session } = await groupWithSession(deps);
+    const [a, b] = [await activeMember(deps, 1), await activeMember(deps, 2)];
+    for (const m of [a, b]) {
+      await deps.sessions.book(session.sessionId, m.memberId, '2026-11-22T10:00:00.000Z', 'p', {
+        booked: event(deps.ids.newId(), 'SessionBooked'),
+        waitlisted: event(deps.ids.newId(), 'SessionWaitlisted'),
+      });
+    }
+    await deps.sessions.cancelBooking(
+      session.sessionId,
+      b.memberId,
+      '2026-11-22T10:05:00.000Z',
+      event(deps.ids.newId(), 'BookingCancelled'),
+    );
+
+    // Act
+    const found = await deps.sessions.getSessionWithBookings(session.sessionId);
+
+    // Assert
+    expect(found?.session).toMatchObject({ sessionId: session.sessionId, bookedCount: 1 });
+    expect(found?.session).not.toHaveProperty('pk');
+    expect(found?.bookings.map((x) => [x.memberId, x.status]).sort()).toEqual(
+      [
+        [a.memberId, 'booked'],
+        [b.memberId, 'cancelled'],
+      ].sort(),
+    );
+    expect(await deps.sessions.getSessionWithBookings('no-such-session')).toBeUndefined();
+  });
+
   it('leaves out what does not exist, and an unconfirmed member past its expiry', async () => {
     const deps = await testDeps();
     const { session } = await groupWithSession(deps);

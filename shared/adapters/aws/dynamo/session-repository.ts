@@ -208,6 +208,19 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
 
     getBooking: (sessionId, memberId) => get<Booking>(bookingKey(sessionId, memberId)),
 
+    async getSessionWithBookings(sessionId) {
+      // The session item (sk SESSION) and its bookings (sk BOOKING#<memberId>) share the partition.
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :p',
+        ExpressionAttributeValues: { ':p': `SESSION#${sessionId}` },
+        ConsistentRead: true,
+      });
+      const session = items.find((i) => i.sk === 'SESSION');
+      if (!session) return undefined;
+      const bookings = items.filter((i) => String(i.sk).startsWith('BOOKING#')).map((i) => strip<Booking>(i));
+      return { session: strip<Session>(session), bookings };
+    },
+
     async listBookings(sessionId) {
       const items = await queryAll({
         KeyConditionExpression: 'pk = :p AND begins_with(sk, :b)',
