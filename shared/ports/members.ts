@@ -40,14 +40,15 @@ export interface MemberRepository {
   ): Promise<'recorded' | 'limited'>;
   /** pending → active with the event; `already` (nothing written) when the member was not pending. */
   confirm(memberId: string, at: string, event: DomainEvent): Promise<'confirmed' | 'already'>;
-  /** `gone` (nothing written) unless the member is pending or active. */
-  updatePreferences(memberId: string, prefs: Partial<Pick<Member, 'checkinEmails' | 'emailOptOut'>>): Promise<'updated' | 'gone'>;
+  /** The member as updated; `gone` (nothing written) unless the member is pending or active. */
+  updatePreferences(memberId: string, prefs: Partial<Pick<Member, 'checkinEmails' | 'emailOptOut'>>): Promise<Member | 'gone'>;
   /** Stops all mail to a hard-bouncing address (keeps the first time); `gone` unless pending or active. */
   markEmailBounced(memberId: string, at: string): Promise<'updated' | 'gone'>;
   /**
    * Replaces the member with a tombstone (id, `erased`, `erasedAt`, consent versions and time),
    * deletes the uniqueness record and writes the event, in one transaction; `already` when the
-   * member is already erased or unknown.
+   * member is already erased or unknown. `known`: the caller's fresh read of the member, which saves
+   * a read (a stale one costs a retry, never a wrong write: the Put is conditional on its status).
    */
-  erase(memberId: string, at: string, event: DomainEvent): Promise<'erased' | 'already'>;
+  erase(memberId: string, at: string, event: DomainEvent, known?: Member): Promise<'erased' | 'already'>;
 }

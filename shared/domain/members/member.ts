@@ -86,3 +86,15 @@ export async function memberFromToken(
   if (!member) throw new InvalidTokenError('This link is not valid.');
   return member;
 }
+
+/** What is left of a member after erasure: the id, `erasedAt` and the consent versions and time. */
+export function erasedMember(member: Pick<Member, 'memberId' | 'consent'>, at: string): Member {
+  return {
+    memberId: member.memberId,
+    status: 'erased',
+    erasedAt: at,
+    ...(member.consent ? { consent: member.consent } : {}),
+    checkinEmails: false,
+    emailOptOut: true,
+  };
+}

@@ -60,10 +60,10 @@ export async function recordEmailFeedback(
 ): Promise<FeedbackOutcome> {
   const outcome: FeedbackOutcome = { stopped: 0, unknown: 0 };
   const at = deps.clock.now().toISOString();
-  const each = async (addresses: { emailAddress: string }[], act: (memberId: string) => Promise<'updated' | 'gone'>) => {
+  const each = async (addresses: { emailAddress: string }[], act: (memberId: string) => Promise<unknown>) => {
     for (const { emailAddress } of addresses) {
       const member = await deps.members.findByEmail(bareAddress(emailAddress));
-      if (member && (await act(member.memberId)) === 'updated') outcome.stopped++;
+      if (member && (await act(member.memberId)) !== 'gone') outcome.stopped++;
       else outcome.unknown++;
     }
   };

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
 import { LinkToken } from './confirm-signup.ts';
-import { type Member, memberEvent, memberFromToken, TOKEN_PURPOSE } from './member.ts';
+import { erasedMember, type Member, memberEvent, memberFromToken, TOKEN_PURPOSE } from './member.ts';
 
 export const ManageAction = z.enum(['checkin-emails-off', 'checkin-emails-on', 'unsubscribe', 'resubscribe', 'erase'], {
   message: 'choose one of the buttons on the page',
@@ -59,9 +59,12 @@ export async function updateMembership(
   const member = await memberFromToken(deps, request.token, TOKEN_PURPOSE.manage);
   if (member.status === 'erased') return { member, done: 'none' };
 
+  // What was written is known, so the member is read again only when a write found it changed.
+  let latest: Member | undefined;
   if (request.action === 'erase') {
     const at = deps.clock.now().toISOString();
-    await deps.members.erase(member.memberId, at, memberEvent(deps, 'MemberErased', member.memberId, at));
+    const erased = await deps.members.erase(member.memberId, at, memberEvent(deps, 'MemberErased', member.memberId, at), member);
+    if (erased === 'erased') latest = erasedMember(member, at);
   } else {
     const prefs: Partial<Pick<Member, 'checkinEmails' | 'emailOptOut'>> = {
       'checkin-emails-off': { checkinEmails: false },
@@ -69,8 +72,9 @@ export async function updateMembership(
       unsubscribe: { emailOptOut: true },
       resubscribe: { emailOptOut: false },
     }[request.action];
-    await deps.members.updatePreferences(member.memberId, prefs);
+    const updated = await deps.members.updatePreferences(member.memberId, prefs);
+    if (updated !== 'gone') latest = updated;
   }
-  const latest = (await deps.members.get(member.memberId)) ?? member;
+  latest ??= (await deps.members.get(member.memberId)) ?? member;
   return { member: latest, done: latest.status === 'erased' && request.action !== 'erase' ? 'none' : request.action };
 }

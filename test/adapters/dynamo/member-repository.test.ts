@@ -131,7 +131,8 @@ describe('the DynamoDB member repository', () => {
   it('changes preferences of live members only', async () => {
     await repo.create(member('M1', 'robin@example.org'), event());
 
-    expect(await repo.updatePreferences('M1', { emailOptOut: true })).toBe('updated');
+    expect(await repo.updatePreferences('M1', { emailOptOut: true })).toMatchObject({ memberId: 'M1', emailOptOut: true });
+    expect(await repo.get('M1')).toMatchObject({ emailOptOut: true, preferencesUpdatedAt: expect.any(String) });
     expect(await repo.get('M1')).toMatchObject({ emailOptOut: true, checkinEmails: false, preferencesUpdatedAt: at });
     await repo.erase('M1', at, event('MemberErased'));
     expect(await repo.updatePreferences('M1', { emailOptOut: false })).toBe('gone');

@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../../../domain/errors.ts';
-import { emailKey, type Member, UNCONFIRMED_RETENTION_DAYS } from '../../../domain/members/member.ts';
+import { emailKey, erasedMember, type Member, UNCONFIRMED_RETENTION_DAYS } from '../../../domain/members/member.ts';
 import type { Clock, MemberRepository } from '../../../ports/index.ts';
 import type { TableRef } from './document-client.ts';
 import { outboxPut } from './outbox.ts';
@@ -210,10 +210,11 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
       const sets: [string, unknown][] = Object.entries(prefs).filter(([, v]) => typeof v === 'boolean');
       sets.push(['preferencesUpdatedAt', clock.now().toISOString()]);
       try {
-        await client.send(
+        const out = await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: memberKey(memberId),
+            ReturnValues: 'ALL_NEW',
             UpdateExpression: `SET ${sets.map(([k]) => `#${k} = :${k}`).join(', ')}`,
             ConditionExpression: '#s IN (:pending, :active)',
             ExpressionAttributeNames: { '#s': 'status', ...Object.fromEntries(sets.map(([k]) => [`#${k}`, k])) },
@@ -224,7 +225,7 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
             },
           }),
         );
-        return 'updated';
+        return (out.Attributes && memberFromItem(out.Attributes, clock)) || 'gone';
       } catch (error) {
         if ((error as Error).name === 'ConditionalCheckFailedException') return 'gone';
         throw error;
@@ -250,18 +251,13 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
       }
     },
 
-    async erase(memberId, at, event) {
+    async erase(memberId, at, event, known) {
       for (let attempt = 0; attempt < 3; attempt++) {
-        const current = await get(memberId);
+        // The caller's fresh read saves one here; if it is stale the status condition fails and the next round reads.
+        const current = attempt === 0 && known?.memberId === memberId ? known : await get(memberId);
         if (!current || current.status === 'erased') return 'already';
-        const tombstone = {
-          ...memberKey(memberId),
-          entity: 'member',
-          memberId,
-          status: 'erased',
-          erasedAt: at,
-          ...(current.consent ? { consent: current.consent } : {}),
-        };
+        const { checkinEmails: _c, emailOptOut: _o, ...kept } = erasedMember(current, at);
+        const tombstone = { ...memberKey(memberId), entity: 'member', ...kept };
         const result = await transact([
           {
             // A Put replaces the whole item: every attribute not named here is gone.
