@@ -31,11 +31,12 @@ export const bundleTargets = { api: 250_000, worker: 300_000, cap: 500_000 } as 
  * What the CI gate holds the build to today: the largest bundle of each kind as measured when this
  * was last lowered, plus about 2.5% (a ratchet: lower it with every saving, never raise it without
  * a reason in the commit). The API and worker targets above are still missed; `bench:gate --strict`
- * enforces them, and replaces these once zod/mini (−71 KB a bundle) lands. The 500 KB cap is enforced.
+ * enforces them. The 500 KB cap is enforced.
  */
-// API raised 370 → 440 KB for dashboard/sign-in, the one API function that sends email itself
-// (the SES v2 client is ~62 KB); sending it through the outbox instead would bring it back.
-export const bundleBudgets = { api: 440_000, worker: 480_000 } as const;
+// Lowered 440 → 388 KB (API) and 480 → 424 KB (workers) when the schemas moved to zod/mini
+// (−59 to −64 KB a bundle). The largest API bundle is dashboard/sign-in, the one API function that
+// sends email itself (the SES v2 client is ~60 KB).
+export const bundleBudgets = { api: 388_000, worker: 424_000 } as const;
 
 interface TemplateResource {
   Type: string;

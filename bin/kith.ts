@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as z from 'zod';
 import { CreateFacilitatorRequest, createFacilitator } from '../shared/domain/facilitators/create-facilitator.ts';
 import { eraseMemberByEmail, exportMemberData } from '../shared/domain/operators/member-data.ts';
 import { OrgConfigError } from '../shared/domain/org/org-config.ts';
 import { escalationFormLink } from '../shared/domain/safeguarding/escalation-form.ts';
 import { runDrill } from '../shared/domain/safeguarding/run-drill.ts';
 import { formatWebhookSecret, newWebhookSecret, rotate } from '../shared/domain/webhooks/webhook-secret.ts';
+import * as z from '../shared/zod.ts';
 import { deployedTarget, localTarget, type OperatorTarget } from './targets.ts';
 
 /**

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { ControllableClock } from '../shared/adapters/local/controllable-clock.ts';
 import type { DeadLetter } from '../shared/adapters/local/local-queue.ts';
 import type { LocalScheduler } from '../shared/adapters/local/local-scheduler.ts';
@@ -7,6 +6,7 @@ import type { SmsOutbox } from '../shared/adapters/local/outbox-sms.ts';
 import { UnavailableError } from '../shared/domain/errors.ts';
 import { createFacilitator } from '../shared/domain/facilitators/create-facilitator.ts';
 import type { Deps } from '../shared/ports/index.ts';
+import * as z from '../shared/zod.ts';
 import type { DevRoute } from './http-server.ts';
 import { DrainTimeoutError } from './pump.ts';
 
@@ -26,18 +26,23 @@ export interface DevSurface {
 
 const ClockRequest = z
   .strictObject({
-    advanceMinutes: z
-      .number({ message: 'must be a number of minutes' })
-      .min(0, { message: 'must be zero or more (set { now } to go back)' })
-      .max(10 * 366 * 24 * 60, { message: 'must be at most ten years' })
-      .optional(),
-    now: z.iso
-      .datetime({ offset: true, message: 'must be an ISO 8601 time with an offset, e.g. 2026-11-22T10:00:00Z' })
-      .optional(),
+    advanceMinutes: z.optional(
+      z
+        .number({ message: 'must be a number of minutes' })
+        .check(
+          z.gte(0, { message: 'must be zero or more (set { now } to go back)' }),
+          z.lte(10 * 366 * 24 * 60, { message: 'must be at most ten years' }),
+        ),
+    ),
+    now: z.optional(
+      z.iso.datetime({ offset: true, message: 'must be an ISO 8601 time with an offset, e.g. 2026-11-22T10:00:00Z' }),
+    ),
   })
-  .refine((b) => (b.advanceMinutes === undefined) !== (b.now === undefined), {
-    message: 'send either { "advanceMinutes": n } or { "now": "<ISO time>" }',
-  });
+  .check(
+    z.refine((b) => (b.advanceMinutes === undefined) !== (b.now === undefined), {
+      message: 'send either { "advanceMinutes": n } or { "now": "<ISO time>" }',
+    }),
+  );
 
 export function devRoutes(surface: DevSurface): DevRoute[] {
   const { deps } = surface;

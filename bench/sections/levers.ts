@@ -48,10 +48,9 @@ const levers: Lever[] = [
     options: (base) => ({ ...base, external: ['@aws-sdk/*'] }),
   },
   {
-    id: 'zod/mini',
-    change: "'zod' resolved to 'zod/mini' (same call sites)",
-    options: (base) => ({ ...base, alias: { ...base.alias, zod: 'zod/mini' } }),
-    sizeOnly: 'size only: the schemas use zod’s method API (about 300 call sites in 37 files), which zod/mini lacks',
+    id: 'zod classic',
+    change: "'zod/mini' resolved to classic 'zod' (same call sites: classic exports every mini function)",
+    options: (base) => ({ ...base, alias: { ...base.alias, 'zod/mini': 'zod' } }),
   },
 ];
 

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { CheckinLink, openCheckin } from '../../shared/domain/checkins/answer-checkin.ts';
 import { checkinLinkError, checkinPage } from '../../shared/domain/checkins/checkin-pages.ts';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
@@ -8,6 +7,7 @@ import { clock, org } from '../../shared/runtime/aws/core.ts';
 import { checkins } from '../../shared/runtime/aws/dynamo.ts';
 import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
+import * as z from '../../shared/zod.ts';
 
 /**
  * GET /checkins/{sessionId}?t=…&a=1…5|contact: the answer page with that answer pre-selected.

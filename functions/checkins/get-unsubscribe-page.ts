@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   checkUnsubscribeLink,
   unsubscribeLinkError,
@@ -10,6 +9,7 @@ import { composeDeps } from '../../shared/runtime/aws/compose.ts';
 import { org } from '../../shared/runtime/aws/core.ts';
 import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
+import * as z from '../../shared/zod.ts';
 
 /** GET /checkins/unsubscribe?t=…: a page with a button. Changes nothing (link scanners open links). */
 export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens'>) =>

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { signInLinkError, signInProblemPage } from '../../shared/domain/dashboard/dashboard-pages.ts';
 import { completeSignIn } from '../../shared/domain/facilitators/browser-sign-in.ts';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
 import type { Deps } from '../../shared/ports/index.ts';
 import { httpHandler, page, seeOther } from '../../shared/runtime/http.ts';
+import * as z from '../../shared/zod.ts';
 
 /**
  * POST /sign-in/confirm (the link page's button): uses the link once, sets the session cookie

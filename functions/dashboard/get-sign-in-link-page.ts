@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import { signInLinkError, signInLinkPage } from '../../shared/domain/dashboard/dashboard-pages.ts';
 import { checkSignInLink } from '../../shared/domain/facilitators/browser-sign-in.ts';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
 import type { Deps } from '../../shared/ports/index.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
+import * as z from '../../shared/zod.ts';
 
 /**
  * GET /sign-in/confirm?t=…: the emailed link's page with a "Sign in" button. It signs nobody in

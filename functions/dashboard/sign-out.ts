@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { signedOutPage } from '../../shared/domain/dashboard/dashboard-pages.ts';
 import {
   authenticateBrowserSession,
@@ -8,6 +7,7 @@ import {
 } from '../../shared/domain/facilitators/browser-sign-in.ts';
 import type { Deps } from '../../shared/ports/index.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
+import * as z from '../../shared/zod.ts';
 
 /** POST /sign-out: ends the facilitator's browser sessions on every device and clears the cookie. */
 export const makeHandler = (deps: Pick<Deps, 'org' | 'facilitators' | 'tokens' | 'clock'>) =>

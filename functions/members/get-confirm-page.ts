@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { LinkToken, viewConfirmation } from '../../shared/domain/members/confirm-signup.ts';
 import { confirmedPage, confirmPage, linkErrorPage, signupDeletedPage } from '../../shared/domain/members/member-pages.ts';
 import type { Deps } from '../../shared/ports/index.ts';
@@ -7,6 +6,7 @@ import { org } from '../../shared/runtime/aws/core.ts';
 import { members } from '../../shared/runtime/aws/dynamo.ts';
 import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
+import * as z from '../../shared/zod.ts';
 
 /**
  * GET /confirm?t=…: the confirmation link's page. It changes nothing (mail scanners fetch and

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
 import { dataDeletedPage, linkErrorPage, managePage } from '../../shared/domain/members/member-pages.ts';
 import { viewMembership } from '../../shared/domain/members/update-membership.ts';
@@ -8,6 +7,7 @@ import { org } from '../../shared/runtime/aws/core.ts';
 import { members } from '../../shared/runtime/aws/dynamo.ts';
 import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
+import * as z from '../../shared/zod.ts';
 
 /** GET /manage?t=…: the manage page from the welcome email. Changes nothing; its buttons POST. */
 export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members'>) =>

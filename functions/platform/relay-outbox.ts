@@ -1,6 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
 import { eventFromOutboxItem } from '../../shared/adapters/aws/dynamo/outbox.ts';
 import type { DomainEvent } from '../../shared/domain/events.ts';
 import type { Deps } from '../../shared/ports/index.ts';
@@ -8,6 +7,7 @@ import { composeDeps } from '../../shared/runtime/aws/compose.ts';
 import { events } from '../../shared/runtime/aws/sns.ts';
 import { streamHandler } from '../../shared/runtime/batch.ts';
 import { OUTBOX_KIND } from '../../shared/table-definition.ts';
+import * as z from '../../shared/zod.ts';
 import { topicNames } from '../routes.ts';
 
 /**
@@ -17,11 +17,11 @@ import { topicNames } from '../routes.ts';
  * handler runs in Lambda and, over DynamoDB Local's Streams API, in the local stack.
  */
 const PublishableEvent = z.object({
-  id: z.string().min(1),
-  type: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  type: z.string().check(z.minLength(1)),
   topic: z.enum(topicNames),
-  occurredAt: z.string().min(1),
-  attributes: z.record(z.string(), z.string()).optional(),
+  occurredAt: z.string().check(z.minLength(1)),
+  attributes: z.optional(z.record(z.string(), z.string())),
   data: z.record(z.string(), z.unknown()),
 });
 

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { DomainError, ValidationError } from '../../shared/domain/errors.ts';
 import {
   escalationFormPage,
@@ -17,6 +16,7 @@ import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { zodFields } from '../../shared/runtime/errors.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
 import { createLogger } from '../../shared/runtime/logger.ts';
+import * as z from '../../shared/zod.ts';
 
 const logger = createLogger('escalation-form');
 

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { LinkToken } from '../../shared/domain/members/confirm-signup.ts';
 import { viewBooking } from '../../shared/domain/sessions/book-session.ts';
 import { bookingLinkErrorPage, bookingPage } from '../../shared/domain/sessions/session-pages.ts';
@@ -8,6 +7,7 @@ import { clock, org } from '../../shared/runtime/aws/core.ts';
 import { members, sessions } from '../../shared/runtime/aws/dynamo.ts';
 import { tokens } from '../../shared/runtime/aws/secrets.ts';
 import { httpHandler, page } from '../../shared/runtime/http.ts';
+import * as z from '../../shared/zod.ts';
 
 /** GET /sessions/{sessionId}/book?t=…: the booking link's page. Books nothing; its button POSTs. */
 export const makeHandler = (deps: Pick<Deps, 'org' | 'tokens' | 'members' | 'sessions' | 'clock'>) =>

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { listDirectory } from '../../shared/domain/sessions/manage-groups.ts';
 import { Topic } from '../../shared/domain/sessions/model.ts';
 import type { Deps } from '../../shared/ports/index.ts';
@@ -6,10 +5,11 @@ import { composeDeps } from '../../shared/runtime/aws/compose.ts';
 import { clock } from '../../shared/runtime/aws/core.ts';
 import { sessions } from '../../shared/runtime/aws/dynamo.ts';
 import { httpHandler, json } from '../../shared/runtime/http.ts';
+import * as z from '../../shared/zod.ts';
 
 export const DirectoryQuery = z.object({
-  format: z.enum(['in_person', 'online', 'activity']).optional().catch(undefined),
-  topic: Topic.optional().catch(undefined),
+  format: z.catch(z.optional(z.enum(['in_person', 'online', 'activity'])), undefined),
+  topic: z.catch(z.optional(Topic), undefined),
 });
 
 /** GET /groups: the public directory as JSON (for the organisation's website). Never who booked, never meeting links. */

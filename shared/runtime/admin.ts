@@ -1,10 +1,10 @@
-import type * as z from 'zod';
 import type { Facilitator } from '../domain/facilitators/facilitator.ts';
 import { requireFacilitator } from '../domain/sessions/admin-access.ts';
 import type { Deps } from '../ports/index.ts';
+import type * as z from '../zod.ts';
 import { type HttpEvent, type HttpOptions, type HttpRequest, type HttpResult, httpHandler } from './http.ts';
 
-type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
 /**
  * `httpHandler` for the admin API: authenticates `Authorization: Bearer <token>` before the body
@@ -12,7 +12,7 @@ type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
  * then hands the facilitator to the route. Per-group access (403) is checked by the use case,
  * which knows the group.
  */
-export function adminHandler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+export function adminHandler<B extends z.ZodMiniType | undefined = undefined, Q extends z.ZodMiniType | undefined = undefined>(
   deps: Pick<Deps, 'facilitators'>,
   options: Omit<HttpOptions<B, Q>, 'before'>,
   fn: (req: HttpRequest<Infer<B>, Infer<Q>>, facilitator: Facilitator) => Promise<HttpResult>,

@@ -1,5 +1,3 @@
-import * as z from 'zod';
-
 /**
  * Environment of a deployed function. Only the CDK bind helpers (infra/constructs/app-function.ts)
  * set these; each is parsed on first use, so a missing variable fails loudly at cold start of the
@@ -25,10 +23,7 @@ export function topicEnvName(topic: string): string {
 }
 
 export function requireEnv(name: string): string {
-  const value = z
-    .string()
-    .min(1, { message: `${name} is not set` })
-    .safeParse(process.env[name]);
-  if (!value.success) throw new Error(`Environment variable ${name} is missing: was the function bound with its bind helper?`);
-  return value.data;
+  const value = process.env[name];
+  if (!value) throw new Error(`Environment variable ${name} is missing: was the function bound with its bind helper?`);
+  return value;
 }

@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   ConflictError,
   type DomainError,
@@ -14,6 +13,7 @@ import {
   ValidationError,
 } from '../domain/errors.ts';
 import { formatPath } from '../domain/org/org-config.ts';
+import * as z from '../zod.ts';
 
 /** The one place that turns errors into HTTP statuses and error bodies. */
 export interface MappedError {

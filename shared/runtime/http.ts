@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
 import {
   ForbiddenError,
   NotFoundError,
@@ -8,6 +7,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../domain/errors.ts';
+import type * as z from '../zod.ts';
 import { mapError, zodFields } from './errors.ts';
 import { html, renderPage } from './html.ts';
 import { createLogger } from './logger.ts';
@@ -39,7 +39,7 @@ export interface HttpRequest<B, Q> {
   event: HttpEvent;
 }
 
-export interface HttpOptions<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
+export interface HttpOptions<B extends z.ZodMiniType | undefined, Q extends z.ZodMiniType | undefined> {
   /** Validates the JSON body (or the form, after `fromForm`). */
   body?: B;
   query?: Q;
@@ -63,7 +63,7 @@ export interface HttpOptions<B extends z.ZodType | undefined, Q extends z.ZodTyp
   allowCrossSite?: true;
 }
 
-type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
 const logger = createLogger('http');
 
@@ -72,7 +72,7 @@ export const MAX_PATH_PARAMETER_LENGTH = 128;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
-export function httpHandler<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+export function httpHandler<B extends z.ZodMiniType | undefined = undefined, Q extends z.ZodMiniType | undefined = undefined>(
   options: HttpOptions<B, Q>,
   fn: (req: HttpRequest<Infer<B>, Infer<Q>>) => Promise<HttpResult>,
 ) {
@@ -116,7 +116,7 @@ export function httpHandler<B extends z.ZodType | undefined = undefined, Q exten
 function parseRequest(
   event: HttpEvent,
   req: HttpRequest<unknown, unknown>,
-  options: HttpOptions<z.ZodType | undefined, z.ZodType | undefined>,
+  options: HttpOptions<z.ZodMiniType | undefined, z.ZodMiniType | undefined>,
   accepts: readonly BodyKind[],
   maxBodyBytes: number,
 ): HttpRequest<unknown, unknown> {
@@ -166,7 +166,7 @@ function parseRequest(
 async function respondToError(
   error: unknown,
   req: HttpRequest<unknown, unknown>,
-  options: HttpOptions<z.ZodType | undefined, z.ZodType | undefined>,
+  options: HttpOptions<z.ZodMiniType | undefined, z.ZodMiniType | undefined>,
 ): Promise<HttpResult> {
   const mapped = mapError(error);
   if (mapped.unexpected) {

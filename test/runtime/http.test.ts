@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { httpHandler, json } from '../../shared/runtime/http.ts';
 import { setLogSink } from '../../shared/runtime/logger.ts';
+import * as z from '../../shared/zod.ts';
 import { httpEvent, lambdaContext } from '../support/events.ts';
 
 const Body = z.object({ email: z.email({ message: 'must be an email address' }), nested: z.object({ ok: z.literal(true) }) });

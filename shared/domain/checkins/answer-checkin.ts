@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { CheckinRecord, Deps } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { InvalidTokenError } from '../errors.ts';
 import { CHECKIN_ANSWERS } from './checkin-emails.ts';
 import { CHECKIN_TOKEN_PURPOSE } from './send-checkins.ts';
@@ -13,20 +13,27 @@ export const CheckinLink = z.enum(CHECKIN_ANSWERS, { message: 'must be 1 to 5 or
 /** "Send my answer": a score (1–5) and/or a request to be contacted, and an optional comment. */
 export const CheckinAnswerRequest = z
   .object({
-    token: z.string({ message: 'the link is incomplete' }).min(1, { message: 'the link is incomplete' }).max(2048),
-    score: z.coerce
-      .number({ message: 'must be 1 to 5' })
-      .int({ message: 'must be 1 to 5' })
-      .min(1, { message: 'must be 1 to 5' })
-      .max(5, { message: 'must be 1 to 5' })
-      .optional(),
-    contact: z.boolean().default(false),
-    comment: z.string().trim().max(1000, { message: 'at most 1000 characters' }).optional(),
+    token: z
+      .string({ message: 'the link is incomplete' })
+      .check(z.minLength(1, { message: 'the link is incomplete' }), z.maxLength(2048)),
+    score: z.optional(
+      z.coerce
+        .number({ message: 'must be 1 to 5' })
+        .check(
+          z.int({ message: 'must be 1 to 5' }),
+          z.gte(1, { message: 'must be 1 to 5' }),
+          z.lte(5, { message: 'must be 1 to 5' }),
+        ),
+    ),
+    contact: z._default(z.boolean(), false),
+    comment: z.optional(z.string().check(z.trim(), z.maxLength(1000, { message: 'at most 1000 characters' }))),
   })
-  .refine((a) => a.score !== undefined || a.contact, {
-    path: ['score'],
-    message: 'choose how you are feeling, or tick "I\'d like someone to contact me"',
-  });
+  .check(
+    z.refine((a) => a.score !== undefined || a.contact, {
+      path: ['score'],
+      message: 'choose how you are feeling, or tick "I\'d like someone to contact me"',
+    }),
+  );
 export type CheckinAnswerRequest = z.input<typeof CheckinAnswerRequest>;
 
 /** Form fields → request: an empty score or comment is absent; the box is ticked when present. */

@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
 import { emailDocument, html } from '../../runtime/html.ts';
+import * as z from '../../zod.ts';
 import type { DomainEvent } from '../events.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 
@@ -25,9 +25,12 @@ export function wellbeingAlertEvent(
 }
 
 export const WellbeingAlertMessage = z.object({
-  id: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
   type: z.literal('WellbeingAlert'),
-  data: z.object({ sessionId: z.string().min(1).max(128), memberId: z.string().min(1).max(128) }),
+  data: z.object({
+    sessionId: z.string().check(z.minLength(1), z.maxLength(128)),
+    memberId: z.string().check(z.minLength(1), z.maxLength(128)),
+  }),
 });
 
 /** "Sam Taylor" → "S. T."; nothing usable → "A member". */

@@ -1,7 +1,7 @@
-import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
 import { emailDocument, html } from '../../runtime/html.ts';
 import { createLogger } from '../../runtime/logger.ts';
+import * as z from '../../zod.ts';
 import { InvalidTokenError } from '../errors.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import type { Facilitator } from './facilitator.ts';
@@ -25,15 +25,14 @@ export const SESSION_COOKIE = '__Host-kith_session';
 /** Where a sign-in may lead: a dashboard page (never another site). */
 export const DashboardPath = z
   .string()
-  .max(200)
-  .regex(/^\/dashboard(\/[A-Za-z0-9_-]+)*$/, { message: 'must be a dashboard page' });
+  .check(z.maxLength(200), z.regex(/^\/dashboard(\/[A-Za-z0-9_-]+)*$/, { message: 'must be a dashboard page' }));
 
 export const SignInRequest = z.object({
-  email: z
-    .string()
-    .trim()
-    .pipe(z.email({ message: 'must be an email address' }).max(254, { message: 'at most 254 characters' })),
-  next: DashboardPath.optional().catch(undefined),
+  email: z.pipe(
+    z.string().check(z.trim()),
+    z.email({ message: 'must be an email address' }).check(z.maxLength(254, { message: 'at most 254 characters' })),
+  ),
+  next: z.catch(z.optional(DashboardPath), undefined),
 });
 export type SignInRequest = z.input<typeof SignInRequest>;
 

@@ -1,11 +1,11 @@
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { hashBearerToken, newBearerToken } from './facilitator.ts';
 
 export const CreateFacilitatorRequest = z.object({
-  email: z.email({ message: 'must be an email address' }).max(254),
-  displayName: z.string().trim().min(1, { message: 'is required' }).max(80),
-  role: z.enum(['facilitator', 'safeguarding_lead', 'admin']).default('facilitator'),
+  email: z.email({ message: 'must be an email address' }).check(z.maxLength(254)),
+  displayName: z.string().check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(80)),
+  role: z._default(z.enum(['facilitator', 'safeguarding_lead', 'admin']), 'facilitator'),
 });
 export type CreateFacilitatorRequest = z.input<typeof CreateFacilitatorRequest>;
 

@@ -1,11 +1,10 @@
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { memberEvent, memberFromToken, TOKEN_PURPOSE } from './member.ts';
 
 export const LinkToken = z
   .string({ message: 'the link is incomplete' })
-  .min(1, { message: 'the link is incomplete' })
-  .max(2048, { message: 'the link is not valid' });
+  .check(z.minLength(1, { message: 'the link is incomplete' }), z.maxLength(2048, { message: 'the link is not valid' }));
 
 export const ConfirmSignupRequest = z.object({ token: LinkToken });
 export type ConfirmSignupRequest = z.input<typeof ConfirmSignupRequest>;

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { UnavailableError } from '../errors.ts';
 import { type Member, memberEvent } from './member.ts';
 
@@ -12,30 +12,33 @@ const Consents = z.object(
   {
     groupAgreement: z.literal(true, { message: 'you need to accept the group agreement to join' }),
     privacyNotice: z.literal(true, { message: 'you need to accept the privacy notice to join' }),
-    checkinEmails: z.boolean({ message: 'must be true or false' }).optional(),
+    checkinEmails: z.optional(z.boolean({ message: 'must be true or false' })),
   },
   { message: 'must be an object: { groupAgreement: true, privacyNotice: true, checkinEmails?: boolean }' },
 );
 
 export const SignupRequest = z.object({
-  email: z
-    .string({ message: 'enter your email address' })
-    .trim()
-    .min(1, { message: 'enter your email address' })
-    .max(254, { message: 'an email address can be at most 254 characters' })
-    .pipe(z.email({ message: 'enter an email address like name@example.org' })),
-  displayName: z
-    .string({ message: 'enter a first name or nickname' })
-    .trim()
-    .min(1, { message: 'enter a first name or nickname' })
-    .max(60, { message: 'use 60 characters or fewer' })
-    .refine((name) => !CONTROL.test(name), { message: 'use letters, numbers, spaces and punctuation only' }),
+  email: z.pipe(
+    z
+      .string({ message: 'enter your email address' })
+      .check(
+        z.trim(),
+        z.minLength(1, { message: 'enter your email address' }),
+        z.maxLength(254, { message: 'an email address can be at most 254 characters' }),
+      ),
+    z.email({ message: 'enter an email address like name@example.org' }),
+  ),
+  displayName: z.string({ message: 'enter a first name or nickname' }).check(
+    z.trim(),
+    z.minLength(1, { message: 'enter a first name or nickname' }),
+    z.maxLength(60, { message: 'use 60 characters or fewer' }),
+    z.refine((name) => !CONTROL.test(name), { message: 'use letters, numbers, spaces and punctuation only' }),
+  ),
   // A missing `consents` is parsed as `{}`, so each missing consent gets its own field message.
-  consents: Consents.prefault({} as z.input<typeof Consents>),
-  groupId: z
-    .string({ message: 'must be a group reference' })
-    .regex(ULID, { message: 'is not a valid group reference' })
-    .optional(),
+  consents: z.prefault(Consents, {} as z.input<typeof Consents>),
+  groupId: z.optional(
+    z.string({ message: 'must be a group reference' }).check(z.regex(ULID, { message: 'is not a valid group reference' })),
+  ),
 });
 export type SignupRequest = z.input<typeof SignupRequest>;
 

@@ -1,12 +1,12 @@
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 
 /**
  * What SES reports about member mail (the member configuration set's event destination → SNS →
  * the `ses-feedback` queue, raw delivery): bounces and complaints. Event publishing names the type
  * `eventType`; identity notifications name it `notificationType`: both are accepted.
  */
-const Recipient = z.looseObject({ emailAddress: z.string().min(1) });
+const Recipient = z.looseObject({ emailAddress: z.string().check(z.minLength(1)) });
 export const SesFeedbackEvent = z.union([
   z.looseObject({
     eventType: z.literal('Bounce'),

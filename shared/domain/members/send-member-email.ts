@@ -1,13 +1,13 @@
-import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { type Member, type MemberStatus, TOKEN_PURPOSE } from './member.ts';
 import { alreadyMemberEmail, confirmationEmail, welcomeEmail } from './member-emails.ts';
 
 /** The part of a member event the mail worker reads (the queue body is the whole DomainEvent). */
 export const MemberMailEvent = z.object({
-  id: z.string().min(1).max(128),
-  type: z.string().min(1).max(128),
-  data: z.object({ memberId: z.string().min(1).max(128) }),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  type: z.string().check(z.minLength(1), z.maxLength(128)),
+  data: z.object({ memberId: z.string().check(z.minLength(1), z.maxLength(128)) }),
 });
 export type MemberMailEvent = z.infer<typeof MemberMailEvent>;
 

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { LinkToken } from './confirm-signup.ts';
 import { erasedMember, type Member, memberEvent, memberFromToken, TOKEN_PURPOSE } from './member.ts';
 
@@ -13,17 +13,19 @@ export const UpdateMembershipRequest = z
     token: LinkToken,
     action: ManageAction,
     /** The second, explicit step before erasure: "I understand this cannot be undone". */
-    confirmErase: z.boolean({ message: 'must be true or false' }).optional(),
+    confirmErase: z.optional(z.boolean({ message: 'must be true or false' })),
   })
-  .superRefine((request, ctx) => {
-    if (request.action === 'erase' && request.confirmErase !== true) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['confirmErase'],
-        message: 'tick "I understand this cannot be undone" to delete your data',
-      });
-    }
-  });
+  .check(
+    z.superRefine((request, ctx) => {
+      if (request.action === 'erase' && request.confirmErase !== true) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['confirmErase'],
+          message: 'tick "I understand this cannot be undone" to delete your data',
+        });
+      }
+    }),
+  );
 export type UpdateMembershipRequest = z.input<typeof UpdateMembershipRequest>;
 
 /** HTML form fields (the checkbox is absent when unticked) → the JSON request. */

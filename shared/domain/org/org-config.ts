@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 
 /**
  * One organisation's configuration. The same schema validates `config/orgs/<slug>.json` at
@@ -6,108 +6,117 @@ import * as z from 'zod';
  * Messages are written for an operator editing the file.
  */
 
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, { message: 'use international format, e.g. +447700900123' });
+const e164 = z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, { message: 'use international format, e.g. +447700900123' }));
 const email = z.email({ message: 'must be an email address, e.g. lead@example.org' });
-const minutes = z
-  .number()
-  .int()
-  .positive()
-  .max(7 * 24 * 60);
+/** A whole number within bounds, with zod's own message for each bound. */
+const wholeNumber = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
+const positiveWhole = (max?: number) =>
+  max === undefined ? z.number().check(z.int(), z.positive()) : z.number().check(z.int(), z.positive(), z.lte(max));
+const minutes = z.number().check(z.int(), z.positive(), z.lte(7 * 24 * 60));
+
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 export const CrisisLine = z.object({
-  name: z.string().min(1),
-  phone: z.string().min(1).optional(),
-  text: z.string().min(1).optional(),
-  url: z.url().optional(),
-  hours: z.string().min(1).optional(),
+  name: nonEmpty(),
+  phone: z.optional(nonEmpty()),
+  text: z.optional(nonEmpty()),
+  url: z.optional(z.url()),
+  hours: z.optional(nonEmpty()),
 });
 
 export const SafeguardingContact = z.object({
-  name: z.string().min(1),
+  name: nonEmpty(),
   email,
-  phone: e164.optional(),
+  phone: z.optional(e164),
 });
 
 export const Urgency = z.enum(['immediate', 'same_day', 'routine']);
 export type Urgency = z.infer<typeof Urgency>;
 
 export const EscalationLevel = z.object({
-  name: z.string().min(1),
-  contacts: z.array(SafeguardingContact).min(1, { message: 'each level needs at least one contact' }),
+  name: nonEmpty(),
+  contacts: z.array(SafeguardingContact).check(z.minLength(1, { message: 'each level needs at least one contact' })),
   /** Minutes to wait for an acknowledgement before moving to the next level, per urgency. */
   ackTimeoutMinutes: z.object({ immediate: minutes, same_day: minutes, routine: minutes }),
 });
 
 export const OrgConfig = z.object({
-  name: z.string().min(1),
-  slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, {
-    message: 'use 1-32 lowercase letters, digits and hyphens, e.g. riverside-peer-support',
-  }),
+  name: nonEmpty(),
+  slug: z.string().check(
+    z.regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, {
+      message: 'use 1-32 lowercase letters, digits and hyphens, e.g. riverside-peer-support',
+    }),
+  ),
   aws: z.object({
-    account: z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' }),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region, e.g. eu-west-2' }),
+    account: z.string().check(z.regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account id' })),
+    region: z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { message: 'must be an AWS region, e.g. eu-west-2' })),
   }),
   /** Public base URL of the API (custom domain); when absent the API Gateway URL is used. */
-  publicUrl: z.url().optional(),
-  timeZone: z.string().refine((tz) => isTimeZone(tz), { message: 'must be an IANA time zone, e.g. Europe/London' }),
+  publicUrl: z.optional(z.url()),
+  timeZone: z.string().check(z.refine((tz) => isTimeZone(tz), { message: 'must be an IANA time zone, e.g. Europe/London' })),
   email: z.object({
     from: email,
     /** Verify a whole domain (DKIM) instead of the single from-address. */
-    domain: z.string().min(3).optional(),
-    replyTo: email.optional(),
+    domain: z.optional(z.string().check(z.minLength(3))),
+    replyTo: z.optional(email),
     /** True while the SES account is still in the sandbox (only verified recipients). */
-    sesSandbox: z.boolean().default(true),
+    sesSandbox: z._default(z.boolean(), true),
     /**
      * The account's SES maximum send rate (emails per second; the SES console's "Maximum send rate").
      * Absent: 1 in the sandbox, 14 with production access (SES's starting quotas).
      */
-    maxSendRate: z.number({ message: 'must be a number of emails per second' }).positive().max(10_000).optional(),
+    maxSendRate: z.optional(z.number({ message: 'must be a number of emails per second' }).check(z.positive(), z.lte(10_000))),
   }),
-  phone: z.string().min(1).describe('the organisation phone number shown when a form cannot be sent'),
-  crisisLines: z.array(CrisisLine).min(1, { message: 'list at least one crisis line for signposting' }),
-  groupAgreement: z.object({ version: z.string().min(1), text: z.string().min(1) }),
-  privacyNotice: z.object({ version: z.string().min(1), url: z.url().optional(), text: z.string().min(1) }),
-  confidentiality: z.object({ version: z.string().min(1), text: z.string().min(1) }),
-  members: z
-    .object({
-      confirmTokenHours: z.number().int().positive().max(168).default(48),
-      manageTokenDays: z.number().int().positive().max(400).default(180),
+  /** The organisation phone number shown when a form cannot be sent. */
+  phone: nonEmpty(),
+  crisisLines: z.array(CrisisLine).check(z.minLength(1, { message: 'list at least one crisis line for signposting' })),
+  groupAgreement: z.object({ version: nonEmpty(), text: nonEmpty() }),
+  privacyNotice: z.object({ version: nonEmpty(), url: z.optional(z.url()), text: nonEmpty() }),
+  confidentiality: z.object({ version: nonEmpty(), text: nonEmpty() }),
+  members: z.prefault(
+    z.object({
+      confirmTokenHours: z._default(positiveWhole(168), 48),
+      manageTokenDays: z._default(positiveWhole(400), 180),
       /** Confirmation or reminder emails one address can trigger in 24 hours. */
-      maxSignupEmailsPerDay: z.number().int().positive().max(20).default(5),
-    })
-    .prefault({}),
-  checkins: z
-    .object({
-      enabled: z.boolean().default(true),
-      delayMinutes: minutes.default(120),
-      reminderAfterHours: z.number().int().positive().default(48),
-      expiryHours: z.number().int().positive().default(96),
-      alertThreshold: z.number().int().min(1).max(5).default(2),
-      staffAlerts: z.boolean().default(true),
-    })
-    .prefault({}),
-  sessions: z
-    .object({
-      roomBufferMinutes: z.number().int().min(0).max(240).default(60),
-      reminderMinutesBefore: z.array(minutes).default([1440, 60]),
-      waitlistClaimHours: z.number().int().positive().max(72).default(12),
-    })
-    .prefault({}),
+      maxSignupEmailsPerDay: z._default(positiveWhole(20), 5),
+    }),
+    {},
+  ),
+  checkins: z.prefault(
+    z.object({
+      enabled: z._default(z.boolean(), true),
+      delayMinutes: z._default(minutes, 120),
+      reminderAfterHours: z._default(positiveWhole(), 48),
+      expiryHours: z._default(positiveWhole(), 96),
+      alertThreshold: z._default(wholeNumber(1, 5), 2),
+      staffAlerts: z._default(z.boolean(), true),
+    }),
+    {},
+  ),
+  sessions: z.prefault(
+    z.object({
+      roomBufferMinutes: z._default(wholeNumber(0, 240), 60),
+      reminderMinutesBefore: z._default(z.array(minutes), [1440, 60]),
+      waitlistClaimHours: z._default(positiveWhole(72), 12),
+    }),
+    {},
+  ),
   safeguarding: z.object({
-    levels: z.array(EscalationLevel).min(1, { message: 'configure at least one level of safeguarding leads' }),
-    repeatCount: z.number().int().min(0).max(10).default(2),
-    resolveWithinHours: z.number().int().positive().default(24),
-    debriefContact: z.object({ name: z.string().min(1), email, phone: e164.optional() }),
+    levels: z.array(EscalationLevel).check(z.minLength(1, { message: 'configure at least one level of safeguarding leads' })),
+    repeatCount: z._default(wholeNumber(0, 10), 2),
+    resolveWithinHours: z._default(positiveWhole(), 24),
+    debriefContact: z.object({ name: nonEmpty(), email, phone: z.optional(e164) }),
   }),
-  retention: z
-    .object({
-      checkinAnswersMonths: z.number().int().positive().max(120).default(12),
-      safeguardingRecordsYears: z.number().int().positive().max(100).default(7),
-      logDays: z.number().int().positive().default(30),
-    })
-    .prefault({}),
+  retention: z.prefault(
+    z.object({
+      checkinAnswersMonths: z._default(positiveWhole(120), 12),
+      safeguardingRecordsYears: z._default(positiveWhole(100), 7),
+      logDays: z._default(positiveWhole(), 30),
+    }),
+    {},
+  ),
   operator: z.object({ alarmEmail: email }),
-  trustees: z.object({ name: z.string().min(1), email }),
+  trustees: z.object({ name: nonEmpty(), email }),
 });
 export type OrgConfig = z.infer<typeof OrgConfig>;
 

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { NotFoundError, TooManyRequestsError, ValidationError } from '../errors.ts';
 import type { Escalation } from './escalation.ts';
 import { scheduleResolveReminder } from './resolve-reminder.ts';
@@ -13,14 +13,13 @@ const CONTROL = /\p{Cc}/u;
 export const AcknowledgeRequest = z.object({
   code: z
     .string({ message: 'enter the 6-digit code from the alert' })
-    .trim()
-    .regex(/^\d{6}$/, { message: 'enter the 6-digit code from the alert' }),
-  name: z
-    .string({ message: 'enter your name' })
-    .trim()
-    .min(1, { message: 'enter your name' })
-    .max(80, { message: 'use 80 characters or fewer' })
-    .refine((name) => !CONTROL.test(name), { message: 'use letters, numbers, spaces and punctuation only' }),
+    .check(z.trim(), z.regex(/^\d{6}$/, { message: 'enter the 6-digit code from the alert' })),
+  name: z.string({ message: 'enter your name' }).check(
+    z.trim(),
+    z.minLength(1, { message: 'enter your name' }),
+    z.maxLength(80, { message: 'use 80 characters or fewer' }),
+    z.refine((name) => !CONTROL.test(name), { message: 'use letters, numbers, spaces and punctuation only' }),
+  ),
 });
 export type AcknowledgeRequest = z.input<typeof AcknowledgeRequest>;
 

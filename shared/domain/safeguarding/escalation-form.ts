@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
 import { html, type RenderedPage, renderPage } from '../../runtime/html.ts';
+import * as z from '../../zod.ts';
 import { ExpiredTokenError, InvalidTokenError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
 import type { OrgConfig } from '../org/org-config.ts';
@@ -50,8 +50,8 @@ export function escalationFromForm(fields: Record<string, string>, facilitatorEm
 }
 
 export const FormSubmission = z.object({
-  f: z.string().min(1).max(2048),
-  submissionId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+  f: z.string().check(z.minLength(1), z.maxLength(2048)),
+  submissionId: z.string().check(z.regex(/^[A-Za-z0-9_-]{16,64}$/)),
 });
 
 /**

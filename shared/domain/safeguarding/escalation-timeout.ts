@@ -1,15 +1,15 @@
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
 import { createLogger } from '../../runtime/logger.ts';
+import * as z from '../../zod.ts';
 import type { TimerMessage } from '../timers/timer-message.ts';
 import { escalationEvent } from './escalation.ts';
 
 const logger = createLogger('escalation-timeout');
 
 const EscalationTimeout = z.object({
-  escalationId: z.string().min(1).max(128),
-  level: z.number().int().min(0),
-  round: z.number().int().min(0),
+  escalationId: z.string().check(z.minLength(1), z.maxLength(128)),
+  level: z.number().check(z.int(), z.gte(0)),
+  round: z.number().check(z.int(), z.gte(0)),
 });
 
 export type EscalationTimeoutOutcome = 'stale' | 'moved_up' | 'repeated' | 'exhausted';

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import type { DomainEvent } from '../events.ts';
 
 export const ESCALATION_TOPIC = 'safeguarding-escalations' as const;
@@ -15,45 +15,52 @@ const hasControlCharacters = (value: string) =>
   [...value].some((ch) => /\p{Cc}/u.test(ch) && ch !== '\n' && ch !== '\r' && ch !== '\t');
 
 const text = (what: string, max: number) =>
-  z
-    .string({ message: `must be text (${what})` })
-    .trim()
-    .max(max, { message: `use ${max} characters or fewer` })
-    .refine((value) => !hasControlCharacters(value), { message: 'contains characters that are not allowed' });
+  z.string({ message: `must be text (${what})` }).check(
+    z.trim(),
+    z.maxLength(max, { message: `use ${max} characters or fewer` }),
+    z.refine((value) => !hasControlCharacters(value), { message: 'contains characters that are not allowed' }),
+  );
 
 const optionalText = (what: string, max: number) =>
-  text(what, max)
-    .optional()
-    .transform((value) => (value ? value : undefined));
+  z.pipe(
+    z.optional(text(what, max)),
+    z.transform((value) => (value ? value : undefined)),
+  );
+
+const reference = (what: string) =>
+  z.optional(
+    z.string({ message: `must be a ${what} reference` }).check(z.regex(ULID, { message: `is not a valid ${what} reference` })),
+  );
 
 /**
  * The body of `POST /webhooks/escalations` (and of the hosted form, after shaping). Facts and
  * opinion are kept apart, as UK safeguarding record keeping asks. Unknown fields are dropped.
  */
 export const EscalationRequest = z.object({
-  facilitatorEmail: z
-    .string({ message: 'enter the facilitator’s email address' })
-    .trim()
-    .min(1, { message: 'enter the facilitator’s email address' })
-    .max(254, { message: 'an email address can be at most 254 characters' })
-    .pipe(z.email({ message: 'enter an email address like name@example.org' })),
-  groupId: z
-    .string({ message: 'must be a group reference' })
-    .regex(ULID, { message: 'is not a valid group reference' })
-    .optional(),
-  sessionId: z
-    .string({ message: 'must be a session reference' })
-    .regex(ULID, { message: 'is not a valid session reference' })
-    .optional(),
+  facilitatorEmail: z.pipe(
+    z
+      .string({ message: 'enter the facilitator’s email address' })
+      .check(
+        z.trim(),
+        z.minLength(1, { message: 'enter the facilitator’s email address' }),
+        z.maxLength(254, { message: 'an email address can be at most 254 characters' }),
+      ),
+    z.email({ message: 'enter an email address like name@example.org' }),
+  ),
+  groupId: reference('group'),
+  sessionId: reference('session'),
   category: z.enum(escalationCategories, { message: `choose one of: ${escalationCategories.join(', ')}` }),
   urgency: z.enum(escalationUrgencies, { message: `choose one of: ${escalationUrgencies.join(', ')}` }),
-  summary: text('a short summary of the concern', 4000).pipe(z.string().min(1, { message: 'describe the concern' })),
+  summary: z.pipe(
+    text('a short summary of the concern', 4000),
+    z.string().check(z.minLength(1, { message: 'describe the concern' })),
+  ),
   facts: optionalText('what was seen or said', 8000),
   opinion: optionalText('your view and why', 8000),
   memberRef: optionalText('initials or a pseudonym', 100),
   actionsTaken: optionalText('what has been done so far', 4000),
-  emergencyServicesContacted: z.boolean({ message: 'must be true or false' }).optional(),
-  personAware: z.boolean({ message: 'must be true or false' }).optional(),
+  emergencyServicesContacted: z.optional(z.boolean({ message: 'must be true or false' })),
+  personAware: z.optional(z.boolean({ message: 'must be true or false' })),
 });
 export type EscalationRequest = z.input<typeof EscalationRequest>;
 export type EscalationRecord = z.output<typeof EscalationRequest>;

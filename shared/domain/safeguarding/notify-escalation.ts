@@ -1,18 +1,18 @@
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
 import { createLogger } from '../../runtime/logger.ts';
+import * as z from '../../zod.ts';
 import type { Escalation } from './escalation.ts';
 import { type AlertContent, debriefEmail, escalationAlertEmail, escalationAlertSms } from './escalation-alerts.ts';
 
 /** The part of an escalation event the notifiers read (the queue body is the whole DomainEvent). */
 export const EscalationAlertEvent = z.object({
-  id: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
   type: z.enum(['EscalationRaised', 'EscalationMovedUp']),
   occurredAt: z.iso.datetime({ offset: true }),
   data: z.object({
-    escalationId: z.string().min(1).max(128),
-    level: z.number().int().min(0),
-    round: z.number().int().min(0),
+    escalationId: z.string().check(z.minLength(1), z.maxLength(128)),
+    level: z.number().check(z.int(), z.gte(0)),
+    round: z.number().check(z.int(), z.gte(0)),
   }),
 });
 export type EscalationAlertEvent = z.infer<typeof EscalationAlertEvent>;

@@ -1,13 +1,13 @@
-import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
 import { emailDocument, html } from '../../runtime/html.ts';
+import * as z from '../../zod.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 
 /** The part of `EscalationSeriousHarmReported` the trustee mailer reads. */
 export const SeriousHarmEvent = z.object({
-  id: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
   type: z.literal('EscalationSeriousHarmReported'),
-  data: z.object({ escalationId: z.string().min(1).max(128) }),
+  data: z.object({ escalationId: z.string().check(z.minLength(1), z.maxLength(128)) }),
 });
 export type SeriousHarmEvent = z.infer<typeof SeriousHarmEvent>;
 

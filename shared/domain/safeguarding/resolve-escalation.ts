@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
 import {
@@ -17,13 +17,16 @@ const hasControlCharacters = (value: string) =>
 export const ResolveRequest = z.object({
   outcome: z.enum(resolutionOutcomes, { message: `choose one of: ${resolutionOutcomes.join(', ')}` }),
   seriousHarm: z.boolean({ message: 'must be true or false' }),
-  note: z
-    .string({ message: 'must be text' })
-    .trim()
-    .max(2000, { message: 'use 2000 characters or fewer' })
-    .refine((value) => !hasControlCharacters(value), { message: 'contains characters that are not allowed' })
-    .optional()
-    .transform((value) => (value ? value : undefined)),
+  note: z.pipe(
+    z.optional(
+      z.string({ message: 'must be text' }).check(
+        z.trim(),
+        z.maxLength(2000, { message: 'use 2000 characters or fewer' }),
+        z.refine((value) => !hasControlCharacters(value), { message: 'contains characters that are not allowed' }),
+      ),
+    ),
+    z.transform((value) => (value ? value : undefined)),
+  ),
 });
 export type ResolveRequest = z.input<typeof ResolveRequest>;
 

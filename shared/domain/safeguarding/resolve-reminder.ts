@@ -1,6 +1,6 @@
-import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
 import { emailDocument, html } from '../../runtime/html.ts';
+import * as z from '../../zod.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import type { TimerMessage } from '../timers/timer-message.ts';
 import type { Escalation } from './escalation.ts';
@@ -27,7 +27,10 @@ export async function scheduleResolveReminder(
   });
 }
 
-const ResolveReminderTimer = z.object({ name: z.string().min(1), escalationId: z.string().min(1).max(128) });
+const ResolveReminderTimer = z.object({
+  name: z.string().check(z.minLength(1)),
+  escalationId: z.string().check(z.minLength(1), z.maxLength(128)),
+});
 
 /**
  * The reminder timer fired: if the escalation is still acknowledged and unresolved, the contacts of

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
 import { escalationUrgencies } from './escalation.ts';

@@ -1,11 +1,13 @@
-import * as z from 'zod';
 import type { Deps } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { InvalidTokenError, NotFoundError } from '../errors.ts';
 import type { Member } from '../members/member.ts';
 import { BOOKING_TOKEN_PURPOSE, type Booking, type Group, SESSIONS_TOPIC, type Session, type SessionEvent } from './model.ts';
 
 export const BookingAction = z.object({
-  token: z.string({ message: 'the link is incomplete' }).min(1, { message: 'the link is incomplete' }).max(2048),
+  token: z
+    .string({ message: 'the link is incomplete' })
+    .check(z.minLength(1, { message: 'the link is incomplete' }), z.maxLength(2048)),
   action: z.enum(['book', 'cancel', 'claim'], { message: 'choose Book a place, Claim my place or Cancel my place' }),
 });
 export type BookingAction = z.infer<typeof BookingAction>;

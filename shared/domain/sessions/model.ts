@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.ts';
 import type { DomainEvent } from '../events.ts';
 import { isTimeZone } from './zoned-time.ts';
 
@@ -70,43 +70,44 @@ export interface Booking {
 const text = (max: number) =>
   z
     .string()
-    .trim()
-    .min(1, { message: 'is required' })
-    .max(max, { message: `at most ${max} characters` });
+    .check(z.trim(), z.minLength(1, { message: 'is required' }), z.maxLength(max, { message: `at most ${max} characters` }));
+
+/** A whole number from `min` to `max`, with the API's short messages. */
+const count = (min: number, max: number) =>
+  z
+    .number({ message: 'must be a number' })
+    .check(z.int(), z.gte(min, { message: `at least ${min}` }), z.lte(max, { message: `at most ${max}` }));
 
 export const Topic = z
   .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9 -]{0,39}$/, { message: 'letters, digits, spaces and dashes, at most 40' });
+  .check(
+    z.trim(),
+    z.toLowerCase(),
+    z.regex(/^[a-z0-9][a-z0-9 -]{0,39}$/, { message: 'letters, digits, spaces and dashes, at most 40' }),
+  );
 
 export const CreateGroupRequest = z
   .object({
     name: text(120),
-    description: text(2000).optional(),
+    description: z.optional(text(2000)),
     format: z.enum(['in_person', 'online', 'activity'], { message: 'must be in_person, online or activity' }),
-    location: text(300).optional(),
-    meetingUrl: z
-      .url({ protocol: /^https$/, message: 'must be an https:// link' })
-      .max(500)
-      .optional(),
-    capacity: z
-      .number({ message: 'must be a number' })
-      .int()
-      .min(1, { message: 'at least 1' })
-      .max(500, { message: 'at most 500' }),
+    location: z.optional(text(300)),
+    meetingUrl: z.optional(z.url({ protocol: /^https$/, message: 'must be an https:// link' }).check(z.maxLength(500))),
+    capacity: count(1, 500),
     access: z.enum(['open', 'closed'], { message: 'must be open or closed' }),
-    timezone: z.string().refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/London' }),
-    topics: z.array(Topic).max(10, { message: 'at most 10 topics' }).default([]),
+    timezone: z.string().check(z.refine(isTimeZone, { message: 'must be an IANA time zone, e.g. Europe/London' })),
+    topics: z._default(z.array(Topic).check(z.maxLength(10, { message: 'at most 10 topics' })), []),
   })
-  .superRefine((group, ctx) => {
-    if (group.format === 'online' && !group.meetingUrl) {
-      ctx.addIssue({ code: 'custom', path: ['meetingUrl'], message: 'is required for an online group' });
-    }
-    if (group.format !== 'online' && !group.location) {
-      ctx.addIssue({ code: 'custom', path: ['location'], message: 'is required for an in-person group or activity' });
-    }
-  });
+  .check(
+    z.superRefine((group, ctx) => {
+      if (group.format === 'online' && !group.meetingUrl) {
+        ctx.addIssue({ code: 'custom', path: ['meetingUrl'], message: 'is required for an online group' });
+      }
+      if (group.format !== 'online' && !group.location) {
+        ctx.addIssue({ code: 'custom', path: ['location'], message: 'is required for an in-person group or activity' });
+      }
+    }),
+  );
 export type CreateGroupRequest = z.input<typeof CreateGroupRequest>;
 
 const Instant = z.iso.datetime({
@@ -116,34 +117,27 @@ const Instant = z.iso.datetime({
 
 export const CreateSessionsRequest = z.object({
   startsAt: Instant,
-  durationMinutes: z
-    .number({ message: 'must be a number' })
-    .int()
-    .min(15, { message: 'at least 15' })
-    .max(600, { message: 'at most 600' }),
-  contentNote: text(300).optional(),
-  recurrence: z
-    .object({
+  durationMinutes: count(15, 600),
+  contentNote: z.optional(text(300)),
+  recurrence: z.optional(
+    z.object({
       frequency: z.enum(['weekly', 'fortnightly', 'monthly'], { message: 'must be weekly, fortnightly or monthly' }),
-      count: z
-        .number({ message: 'must be a number' })
-        .int()
-        .min(1, { message: 'at least 1' })
-        .max(52, { message: 'at most 52' })
-        .optional(),
-      until: Instant.optional(),
-    })
-    .optional(),
+      count: z.optional(count(1, 52)),
+      until: z.optional(Instant),
+    }),
+  ),
 });
 export type CreateSessionsRequest = z.input<typeof CreateSessionsRequest>;
 
 export const RescheduleSessionRequest = z.object({
   startsAt: Instant,
-  durationMinutes: z.number({ message: 'must be a number' }).int().min(15).max(600).optional(),
+  durationMinutes: z.optional(z.number({ message: 'must be a number' }).check(z.int(), z.gte(15), z.lte(600))),
 });
 
 export const AttendanceRequest = z.object({
-  present: z.array(z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a member id' })).max(500),
+  present: z
+    .array(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a member id' })))
+    .check(z.maxLength(500)),
 });
 
 /** Every sessions event goes to the member-notifications topic; a `session-mail` consumer sends. */

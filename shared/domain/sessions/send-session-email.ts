@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { Deps, EmailMessage } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 import { scheduleCheckin } from '../checkins/send-checkins.ts';
 import { bookingLink } from './book-session.ts';
 import { sessionInvite } from './ics.ts';
@@ -18,15 +18,15 @@ import { OFFER_EXPIRY_KIND, offerFreedPlaces, offerTimerName } from './waitlist.
 
 /** The part of an event the session-mail consumer reads (the queue body is the whole DomainEvent). */
 export const SessionMailEvent = z.object({
-  id: z.string().min(1).max(128),
-  type: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  type: z.string().check(z.minLength(1), z.maxLength(128)),
   data: z.looseObject({
-    memberId: z.string().min(1).max(128).optional(),
-    sessionId: z.string().min(1).max(128).optional(),
-    groupId: z.string().min(1).max(128).optional(),
-    sessionIds: z.array(z.string().max(128)).max(99).optional(),
-    memberIds: z.array(z.string().max(128)).max(5000).optional(),
-    offerExpiresAt: z.iso.datetime({ offset: true }).optional(),
+    memberId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    sessionId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    groupId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    sessionIds: z.optional(z.array(z.string().check(z.maxLength(128))).check(z.maxLength(99))),
+    memberIds: z.optional(z.array(z.string().check(z.maxLength(128))).check(z.maxLength(5000))),
+    offerExpiresAt: z.optional(z.iso.datetime({ offset: true })),
   }),
 });
 export type SessionMailEvent = z.infer<typeof SessionMailEvent>;

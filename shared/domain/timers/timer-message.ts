@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { TimerRequest } from '../../ports/index.ts';
+import * as z from '../../zod.ts';
 
 /**
  * What a fired timer delivers to the timer worker: the SQS message body is the JSON object
@@ -7,10 +7,10 @@ import type { TimerRequest } from '../../ports/index.ts';
  * (shared/adapters/aws/eventbridge-scheduler.ts); the local scheduler sends the same body.
  */
 export const TimerMessage = z.looseObject({
-  name: z.string().min(1),
-  kind: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
+  kind: z.string().check(z.minLength(1)),
   /** When the timer was meant to fire (ISO 8601); delivery may be later, never earlier. */
-  dueAt: z.iso.datetime({ offset: true }).optional(),
+  dueAt: z.optional(z.iso.datetime({ offset: true })),
 });
 export type TimerMessage = z.infer<typeof TimerMessage>;
 

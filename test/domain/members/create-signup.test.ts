@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
 import { createSignup, SignupRequest, signupFromForm } from '../../../shared/domain/members/create-signup.ts';
 import { emailKey } from '../../../shared/domain/members/member.ts';
 import { updateMembership } from '../../../shared/domain/members/update-membership.ts';
+import { ZodError } from '../../../shared/zod.ts';
 import { type TestDeps, testDeps } from '../../support/deps.ts';
 import { activeMember, mailRelay, outboxEvents, scanAll, signupRequest } from './helpers.ts';
 

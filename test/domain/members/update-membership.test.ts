@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ZodError } from 'zod';
 import { emailKey } from '../../../shared/domain/members/member.ts';
 import { updateMembership, viewMembership } from '../../../shared/domain/members/update-membership.ts';
+import { ZodError } from '../../../shared/zod.ts';
 import { type TestDeps, testDeps } from '../../support/deps.ts';
 import { activeMember, mailRelay, outboxEvents, scanAll } from './helpers.ts';
 
