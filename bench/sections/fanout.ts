@@ -11,7 +11,7 @@ import { createOrgMailer, MAIL_SENDER_CONCURRENCY, sesClientConfig } from '../..
 import { groupWithSession } from '../../test/domain/sessions/helpers.ts';
 import type { BenchSection, Cell } from '../section.ts';
 import { type BenchDeps, benchDeps } from '../support/deps.ts';
-import { countingTable } from '../support/dynamo.ts';
+import { countingTable, stopBenchDynamo } from '../support/dynamo.ts';
 import { startSesStandin } from '../support/ses-standin.ts';
 import { round, sleep } from '../support/stats.ts';
 
@@ -91,6 +91,8 @@ export const fanout: BenchSection = {
     const restoreSink = setLogSink(() => {});
     const results: FanoutResult[] = [];
     try {
+      // A fresh DynamoDB Local: the engine slows as earlier sections pile up items in it.
+      await stopBenchDynamo();
       const table = await countingTable();
       table.recordInputs = false;
       const seed = benchDeps(table, { now: T0 });

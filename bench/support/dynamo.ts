@@ -232,14 +232,93 @@ function serviceUnits(command: string, input: Record<string, unknown>, output: R
 }
 
 /** Sends a recorded call again through the same client (the "raw SDK" baseline of a request). */
-export async function replay(client: DynamoDBDocumentClient, call: DynamoCall): Promise<void> {
+/** Sends one recorded call again; false when DynamoDB refused it (a failed condition, a cancelled transaction). */
+export async function replay(client: DynamoDBDocumentClient, call: DynamoCall): Promise<boolean> {
   const Command = (lib as unknown as Record<string, new (input: unknown) => Parameters<DynamoDBDocumentClient['send']>[0]>)[
     call.command
   ];
   if (!Command) throw new Error(`cannot replay ${call.command}`);
   try {
     await client.send(new Command(call.input));
+    return true;
   } catch {
-    // A replayed conditional write may fail its condition: the round trip is what is measured.
+    return false;
   }
+}
+
+/** The items a recorded call puts (Put, the Puts of a transaction, the PutRequests of a batch), with their table. */
+function itemsPut(call: DynamoCall): { table: string; item: Record<string, unknown> }[] {
+  const input = call.input as {
+    TableName?: string;
+    Item?: Record<string, unknown>;
+    TransactItems?: { Put?: { TableName: string; Item: Record<string, unknown> } }[];
+    RequestItems?: Record<string, { PutRequest?: { Item: Record<string, unknown> } }[]>;
+  };
+  if (call.command === 'PutCommand' && input.Item && input.TableName) return [{ table: input.TableName, item: input.Item }];
+  if (call.command === 'TransactWriteCommand')
+    return (input.TransactItems ?? []).flatMap((t) => (t.Put ? [{ table: t.Put.TableName, item: t.Put.Item }] : []));
+  if (call.command === 'BatchWriteCommand')
+    return Object.entries(input.RequestItems ?? {}).flatMap(([table, requests]) =>
+      requests.flatMap((r) => (r.PutRequest ? [{ table, item: r.PutRequest.Item }] : [])),
+    );
+  return [];
+}
+
+/** The keys a recorded call updates in place (Update, the Updates of a transaction), with their table. */
+function keysUpdated(call: DynamoCall): { table: string; key: Record<string, unknown> }[] {
+  const input = call.input as {
+    TableName?: string;
+    Key?: Record<string, unknown>;
+    TransactItems?: { Update?: { TableName: string; Key: Record<string, unknown> } }[];
+  };
+  if (call.command === 'UpdateCommand' && input.Key && input.TableName) return [{ table: input.TableName, key: input.Key }];
+  if (call.command === 'TransactWriteCommand')
+    return (input.TransactItems ?? []).flatMap((t) => (t.Update ? [{ table: t.Update.TableName, key: t.Update.Key }] : []));
+  return [];
+}
+
+/** The items a request updated in place, as they were just after it: what each replay starts from. */
+export interface ReplayStart {
+  updated: { table: string; key: Record<string, unknown>; item: Record<string, unknown> | undefined }[];
+}
+
+/** Read right after the recorded request (untimed), before other requests change those items. */
+export async function replayStart(client: DynamoDBDocumentClient, calls: DynamoCall[]): Promise<ReplayStart> {
+  const updated = await Promise.all(
+    calls.flatMap(keysUpdated).map(async ({ table, key }) => ({
+      table,
+      key,
+      item: (await client.send(new lib.GetCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item,
+    })),
+  );
+  return { updated };
+}
+
+/**
+ * One request's recorded calls sent again as that request first sent them. Untimed, before each
+ * replay: the items it created are deleted and the items it updated are put back as they were just
+ * after it, so its conditions hold again (the new booking's place is still free, its keys unused)
+ * and a transaction commits instead of being cancelled early, which is cheaper and would flatter
+ * the raw baseline. Returns the milliseconds of the calls alone and whether every call succeeded.
+ */
+export async function replayRequest(
+  client: DynamoDBDocumentClient,
+  calls: DynamoCall[],
+  start: ReplayStart,
+): Promise<{ ms: number; ok: boolean }> {
+  for (const { table, item } of calls.flatMap(itemsPut)) {
+    const Key = {
+      [tableDefinition.partitionKey]: item[tableDefinition.partitionKey],
+      [tableDefinition.sortKey]: item[tableDefinition.sortKey],
+    };
+    await client.send(new lib.DeleteCommand({ TableName: table, Key }));
+  }
+  for (const { table, key, item } of start.updated) {
+    if (item) await client.send(new lib.PutCommand({ TableName: table, Item: item }));
+    else await client.send(new lib.DeleteCommand({ TableName: table, Key: key }));
+  }
+  let ok = true;
+  const t0 = performance.now();
+  for (const call of calls) ok = (await replay(client, call)) && ok;
+  return { ms: performance.now() - t0, ok };
 }
