@@ -24,12 +24,14 @@ export interface CheckinRepository {
   /** Records that the check-in email went (idempotent). */
   recordSent(sessionId: string, memberId: string, at: string): Promise<void>;
   get(sessionId: string, memberId: string): Promise<CheckinRecord | undefined>;
-  /** Sets (or replaces) the answer, with the event (if any) in the same transaction. */
-  saveAnswer(
+  /** Sets (or replaces) the answer in one write; `replaced` when there was an answer before. */
+  saveAnswer(sessionId: string, memberId: string, answer: NonNullable<CheckinRecord['answer']>): Promise<{ replaced: boolean }>;
+  /** Sets (or replaces) the answer and writes the event, in one transaction. */
+  saveAnswerWithEvent(
     sessionId: string,
     memberId: string,
     answer: NonNullable<CheckinRecord['answer']>,
-    event?: DomainEvent,
+    event: DomainEvent,
   ): Promise<void>;
   listForSession(sessionId: string): Promise<CheckinRecord[]>;
   /** Deletes every check-in (answers, comments, opens) of an erased member; returns how many. */

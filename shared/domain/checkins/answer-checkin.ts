@@ -87,7 +87,11 @@ export async function viewCheckin(deps: Pick<Deps, 'tokens' | 'checkins'>, sessi
   return { record: await deps.checkins.get(sessionId, claims.subject), expiresAt: new Date(claims.expiresAt * 1000) };
 }
 
-/** POST /checkins/{sessionId}: saves (or changes) the answer until the token expires. */
+/**
+ * POST /checkins/{sessionId}: saves (or changes) the answer until the token expires. An answer
+ * that cannot alert staff is one write; a worrying one reads the answer before it, so staff hear
+ * once when an answer becomes worrying (not again for each edit of a worrying answer).
+ */
 export async function answerCheckin(
   deps: Pick<Deps, 'tokens' | 'checkins' | 'clock' | 'org' | 'ids'>,
   sessionId: string,
@@ -95,7 +99,6 @@ export async function answerCheckin(
 ): Promise<{ answer: NonNullable<CheckinRecord['answer']>; memberId: string; changed: boolean }> {
   const request = CheckinAnswerRequest.parse(input);
   const claims = await claimsFor(deps, sessionId, request.token);
-  const before = await deps.checkins.get(sessionId, claims.subject);
   const answer = {
     contact: request.contact,
     answeredAt: deps.clock.now().toISOString(),
@@ -104,11 +107,15 @@ export async function answerCheckin(
   };
   const alerting = (a: { score?: number; contact: boolean } | undefined) =>
     a !== undefined && (a.contact || (a.score !== undefined && a.score <= deps.org.checkins.alertThreshold));
-  // Staff hear once when an answer becomes worrying (not again for each edit of a worrying answer).
-  const event =
-    deps.org.checkins.staffAlerts && alerting(answer) && !alerting(before?.answer)
-      ? wellbeingAlertEvent(deps, sessionId, claims.subject, answer.answeredAt)
-      : undefined;
-  await deps.checkins.saveAnswer(sessionId, claims.subject, answer, event);
+  if (!(deps.org.checkins.staffAlerts && alerting(answer))) {
+    const { replaced } = await deps.checkins.saveAnswer(sessionId, claims.subject, answer);
+    return { answer, memberId: claims.subject, changed: replaced };
+  }
+  const before = await deps.checkins.get(sessionId, claims.subject);
+  if (alerting(before?.answer)) await deps.checkins.saveAnswer(sessionId, claims.subject, answer);
+  else {
+    const event = wellbeingAlertEvent(deps, sessionId, claims.subject, answer.answeredAt);
+    await deps.checkins.saveAnswerWithEvent(sessionId, claims.subject, answer, event);
+  }
   return { answer, memberId: claims.subject, changed: before?.answer !== undefined };
 }

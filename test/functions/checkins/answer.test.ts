@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { makeHandler as makeAnswer } from '../../../functions/checkins/answer-checkin.ts';
 import { makeHandler as makePage } from '../../../functions/checkins/get-checkin-page.ts';
 import { checkinLinks } from '../../../shared/domain/checkins/send-checkins.ts';
+import { outboxEvents } from '../../domain/members/helpers.ts';
 import { activeMember } from '../../domain/sessions/helpers.ts';
 import { testDeps } from '../../support/deps.ts';
 import { httpEvent } from '../../support/events.ts';
@@ -66,6 +67,17 @@ describe('GET and POST /checkins/{sessionId}', () => {
     const view = await getWithPath(page, token, '5');
     expect(view.body).toContain('value="1" checked');
     expect(textOf(view.body)).toContain('We have your answer: 1 – very low');
+  });
+
+  it('a changed answer that is not worrying says "updated" too (one write, no read), and raises no alert', async () => {
+    const { deps, member, token, answer } = await setup();
+    const outboxBefore = (await outboxEvents(deps.table)).length;
+    const first = await postWithPath(answer, { token, score: '4' });
+    expect(textOf(first.body)).toContain('Your answer is saved');
+    const second = await postWithPath(answer, { token, score: '5', comment: 'better' });
+    expect(textOf(second.body)).toContain('Your answer is updated');
+    expect((await deps.checkins.get(SESSION, member.memberId))?.answer).toMatchObject({ score: 5, comment: 'better' });
+    expect(await outboxEvents(deps.table)).toHaveLength(outboxBefore);
   });
 
   it('refuses an empty answer or a long comment with the form again (400) and saves nothing', async () => {

@@ -59,6 +59,32 @@ export function createDynamoCheckinRepository(table: TableRef, retention: Checki
     set: 'sessionId = :s, memberId = :m, gsi1pk = :g, gsi1sk = :s, expiresAt = if_not_exists(expiresAt, :exp)',
     values: { ':s': sessionId, ':m': memberId, ':g': `MEMBER#${memberId}#CHECKINS`, ':exp': expiry() },
   });
+  /** The answer's UpdateItem: the same whether it goes alone or in a transaction with an event. */
+  const answerUpdate = (sessionId: string, memberId: string, answer: NonNullable<CheckinRecord['answer']>) => {
+    const names: Record<string, string> = {};
+    const values: Item = { ...identity(sessionId, memberId).values, ':c': answer.contact, ':at': answer.answeredAt };
+    const set = [identity(sessionId, memberId).set, 'contact = :c', 'answeredAt = :at'];
+    const remove: string[] = [];
+    if (answer.score !== undefined) {
+      set.push('score = :score');
+      values[':score'] = answer.score;
+    } else remove.push('score');
+    if (answer.comment !== undefined) {
+      set.push('#comment = :comment');
+      values[':comment'] = answer.comment;
+      names['#comment'] = 'comment';
+    } else {
+      remove.push('#comment');
+      names['#comment'] = 'comment';
+    }
+    return {
+      TableName: table.tableName,
+      Key: key(sessionId, memberId),
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
+  };
   return {
     async recordOpened(sessionId, memberId, link, at) {
       if (!LINKS.includes(link)) throw new Error('unknown check-in link');
@@ -100,37 +126,18 @@ export function createDynamoCheckinRepository(table: TableRef, retention: Checki
       );
       return live(out.Item) ? fromItem(out.Item) : undefined;
     },
-    async saveAnswer(sessionId, memberId, answer, event) {
-      const names: Record<string, string> = {};
-      const values: Item = { ...identity(sessionId, memberId).values, ':c': answer.contact, ':at': answer.answeredAt };
-      const set = [identity(sessionId, memberId).set, 'contact = :c', 'answeredAt = :at'];
-      const remove: string[] = [];
-      if (answer.score !== undefined) {
-        set.push('score = :score');
-        values[':score'] = answer.score;
-      } else remove.push('score');
-      if (answer.comment !== undefined) {
-        set.push('#comment = :comment');
-        values[':comment'] = answer.comment;
-        names['#comment'] = 'comment';
-      } else {
-        remove.push('#comment');
-        names['#comment'] = 'comment';
-      }
-      const update = {
-        TableName: table.tableName,
-        Key: key(sessionId, memberId),
-        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      };
-      if (!event) {
-        await table.client.send(new UpdateCommand(update));
-        return;
-      }
+    async saveAnswer(sessionId, memberId, answer) {
+      const out = await table.client.send(
+        new UpdateCommand({ ...answerUpdate(sessionId, memberId, answer), ReturnValues: 'UPDATED_OLD' }),
+      );
+      return { replaced: out.Attributes?.answeredAt !== undefined };
+    },
+    async saveAnswerWithEvent(sessionId, memberId, answer, event) {
       // State first, then the event: both or neither.
       await table.client.send(
-        new TransactWriteCommand({ TransactItems: [{ Update: update }, outboxPut(table.tableName, event)] }),
+        new TransactWriteCommand({
+          TransactItems: [{ Update: answerUpdate(sessionId, memberId, answer) }, outboxPut(table.tableName, event)],
+        }),
       );
     },
     async listForSession(sessionId) {
