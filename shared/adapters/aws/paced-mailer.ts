@@ -37,7 +37,9 @@ export function isThrottling(error: unknown): boolean {
  * Paces sends at a rate (a token bucket of one: sends are spaced 1/rate apart, so a burst never
  * exceeds SES's per-second maximum) and adapts on throttling (AIMD): a throttled send halves the
  * rate and is retried on the next slot; every success climbs by 1/20 of the starting rate, up to
- * `maxRatePerSecond`. Several instances sharing one account's rate so settle around their shares
+ * `maxRatePerSecond`. One overload halves the rate once: sends whose slots were handed out before
+ * the last halving were paced at the old rate, so their throttles are the same overload (halving
+ * for each of them would drop to the floor and starve the queue until messages time out). Several instances sharing one account's rate so settle around their shares
  * without a coordinator, and one sending alone climbs to the whole rate. A send that has waited
  * more than `maxWaitMs` throws the last error: its queue message is retried, and the delivery log
  * keeps it to one email.
@@ -53,13 +55,17 @@ export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): P
   let rate = configured;
   let nextSlot = 0;
   let throttledCount = 0;
+  /** Counts the halvings; a slot remembers the one it was paced under. */
+  let epoch = 0;
 
   /** Reserves the next free slot and waits for it. Slots are handed out in call order. */
-  const slot = async () => {
+  const slot = async (): Promise<number> => {
+    const pacedUnder = epoch;
     const t = now();
     const at = Math.max(t, nextSlot);
     nextSlot = at + 1000 / rate;
     if (at > t) await sleep(at - t);
+    return pacedUnder;
   };
 
   return {
@@ -69,7 +75,7 @@ export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): P
     async send(message) {
       const started = now();
       for (;;) {
-        await slot();
+        const pacedUnder = await slot();
         try {
           const result = await inner.send(message);
           rate = Math.min(ceiling, rate + configured / 20);
@@ -77,7 +83,10 @@ export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): P
         } catch (error) {
           if (!isThrottling(error)) throw error;
           throttledCount++;
-          rate = Math.max(floor, rate / 2);
+          if (pacedUnder === epoch) {
+            rate = Math.max(floor, rate / 2);
+            epoch++;
+          }
           if (now() - started > maxWaitMs) throw error;
         }
       }

@@ -88,6 +88,30 @@ describe('paced mailer', () => {
     expect(mailer.currentRate()).toBe(10);
   });
 
+  it('halves once for one overload: throttles of sends paced at the old rate do not halve it again', async () => {
+    const time = virtualTime();
+    // The first three overlapping sends are throttled: they were all paced at 10/s.
+    const ses = fakeSes([throttled(), throttled(), throttled()]);
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, ...time });
+    await Promise.all(Array.from({ length: 5 }, (_, i) => mailer.send(message(`m${i}@example.com`))));
+    expect(mailer.throttled()).toBe(3);
+    expect(ses.sentAt).toHaveLength(5);
+    // 10 → 5 once (not 10 → 1.25), then +0.5 for each of the five successes.
+    expect(mailer.currentRate()).toBeCloseTo(7.5);
+  });
+
+  it('halves again when a send paced at the lowered rate is throttled too', async () => {
+    const time = virtualTime();
+    const ses = fakeSes([throttled(), throttled()]);
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, ...time });
+    await mailer.send(message('a@example.com'));
+    // Throttled at 10/s (→ 5), its retry paced at 5/s throttled again (→ 2.5), then sent (+0.5).
+    expect(mailer.throttled()).toBe(2);
+    expect(mailer.currentRate()).toBeCloseTo(3);
+  });
+
   it('climbs above its share to the whole rate while nothing is throttled (an instance sending alone)', async () => {
     const time = virtualTime();
     const ses = fakeSes();
