@@ -19,8 +19,6 @@ interface Lever {
   options?: (base: BuildOptions) => BuildOptions;
   /** A generated entry instead of the function module (the function module's path is given). */
   entry?: (functionModule: string, root: string) => string;
-  /** Built for its size only: the code would have to change before it could run. */
-  sizeOnly?: string;
 }
 
 const levers: Lever[] = [
@@ -98,16 +96,15 @@ export const leversSection: BenchSection = {
           built.push({ subject, lever, file, bytes: statSync(file).size, gzip: gzipSync(code, { level: 9 }).length });
         }
       }
-      const runnable = built.filter((b) => !b.lever.sizeOnly);
       const empty = join(outDir, 'empty.mjs');
       writeFileSync(empty, 'export {};\n');
       const samples = ctx.quick ? 5 : 20;
-      const [floor, ...measured] = await coldImports(lambdaNode(ctx.root), [empty, ...runnable.map((b) => b.file)], samples);
+      const [floor, ...measured] = await coldImports(lambdaNode(ctx.root), [empty, ...built.map((b) => b.file)], samples);
       const floorMs = median(floor!.map((s) => s.importMs));
       const floorCpu = median(floor!.map((s) => s.cpuMs));
       const failures: string[] = [];
       const initOf = new Map<string, { ms: number; cpu: number }>();
-      runnable.forEach((b, i) => {
+      built.forEach((b, i) => {
         const runs = measured[i]!;
         const error = runs.find((s) => s.error)?.error;
         if (error) failures.push(`${b.subject.name} (${b.lever.id}) throws at import: ${error.split('\n')[0]}`);
@@ -123,7 +120,7 @@ export const leversSection: BenchSection = {
         return {
           function: b.subject.name,
           lever: b.lever.id,
-          change: b.lever.sizeOnly ? `${b.lever.change}; ${b.lever.sizeOnly}` : b.lever.change,
+          change: b.lever.change,
           bytes: b.bytes,
           'Δ bytes': b.bytes - deployed.bytes,
           gzip: b.gzip,
@@ -138,7 +135,7 @@ export const leversSection: BenchSection = {
         rows,
         targets: [],
         notes: [
-          ...levers.slice(1).map((l) => `${l.id}: ${l.change}${l.sizeOnly ? ` (${l.sizeOnly})` : ''}.`),
+          ...levers.slice(1).map((l) => `${l.id}: ${l.change}.`),
           `Δ against "as deployed" of the same function; init is the median of ${samples} cold imports each (Node 24, interleaved with an empty module's, floor ${round(floorMs)} ms). "SDK not bundled" loads the SDK from node_modules, as Lambda loads its own copy from /var/runtime.`,
         ],
         data: rows,

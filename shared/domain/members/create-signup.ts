@@ -1,5 +1,6 @@
 import type { Deps } from '../../ports/index.ts';
 import * as z from '../../zod.ts';
+import { emailAddress } from '../email-address.ts';
 import { UnavailableError } from '../errors.ts';
 import { type Member, memberEvent } from './member.ts';
 
@@ -18,16 +19,7 @@ const Consents = z.object(
 );
 
 export const SignupRequest = z.object({
-  email: z.pipe(
-    z
-      .string({ message: 'enter your email address' })
-      .check(
-        z.trim(),
-        z.minLength(1, { message: 'enter your email address' }),
-        z.maxLength(254, { message: 'an email address can be at most 254 characters' }),
-      ),
-    z.email({ message: 'enter an email address like name@example.org' }),
-  ),
+  email: emailAddress('enter your email address'),
   displayName: z.string({ message: 'enter a first name or nickname' }).check(
     z.trim(),
     z.minLength(1, { message: 'enter a first name or nickname' }),

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import * as z from '../../zod.ts';
+import { emailAddress } from '../email-address.ts';
 import type { DomainEvent } from '../events.ts';
 
 export const ESCALATION_TOPIC = 'safeguarding-escalations' as const;
@@ -37,16 +38,7 @@ const reference = (what: string) =>
  * opinion are kept apart, as UK safeguarding record keeping asks. Unknown fields are dropped.
  */
 export const EscalationRequest = z.object({
-  facilitatorEmail: z.pipe(
-    z
-      .string({ message: 'enter the facilitator’s email address' })
-      .check(
-        z.trim(),
-        z.minLength(1, { message: 'enter the facilitator’s email address' }),
-        z.maxLength(254, { message: 'an email address can be at most 254 characters' }),
-      ),
-    z.email({ message: 'enter an email address like name@example.org' }),
-  ),
+  facilitatorEmail: emailAddress('enter the facilitator’s email address'),
   groupId: reference('group'),
   sessionId: reference('session'),
   category: z.enum(escalationCategories, { message: `choose one of: ${escalationCategories.join(', ')}` }),
