@@ -166,7 +166,7 @@ export const scenarios: Scenario[] = [
       const members = await Promise.all(times(Math.min(n, 50), (i) => activeMember(deps, `c${i}`)));
       const tokens = await Promise.all(
         members.map(async (m) => {
-          await deps.checkins.recordSent(session.sessionId, m.memberId, deps.clock.now().toISOString());
+          await deps.checkins.recordSent(session.sessionId, m.memberId, deps.clock.now().toISOString(), session.groupId);
           const links = await checkinLinks(deps, session.sessionId, m.memberId);
           return new URL(links.answers['4']).searchParams.get('t') ?? '';
         }),
@@ -579,10 +579,9 @@ export const scenarios: Scenario[] = [
   },
   {
     route: 'PATCH /admin/sessions/{sessionId}',
-    does: 'reschedule',
+    does: "reschedule (the group's facilitator)",
     async prepare(deps, n) {
-      const { token } = await facilitator(deps, 'admin');
-      const { session } = await groupWithSession(deps);
+      const { session, token } = await groupWithSession(deps);
       return {
         handler: asHandler(reschedule(deps)),
         expect: 200,
@@ -598,12 +597,11 @@ export const scenarios: Scenario[] = [
   },
   {
     route: 'POST /admin/sessions/{sessionId}/cancel',
-    does: 'cancel session',
+    does: "cancel session (the group's facilitator)",
     async prepare(deps, n) {
-      const { token } = await facilitator(deps, 'admin');
       const events: APIGatewayProxyEventV2[] = [];
       for (let i = 0; i < n; i++) {
-        const { session } = await groupWithSession(deps);
+        const { session, token } = await groupWithSession(deps);
         events.push(
           httpEvent('POST', `/admin/sessions/${session.sessionId}/cancel`, {
             headers: bearer(token),
@@ -616,10 +614,9 @@ export const scenarios: Scenario[] = [
   },
   {
     route: 'GET /admin/sessions/{sessionId}/roster',
-    does: 'roster (10 booked)',
+    does: "roster (10 booked; the group's facilitator)",
     async prepare(deps, n) {
-      const { token } = await facilitator(deps, 'admin');
-      const { session } = await bookedSession(deps, 10);
+      const { session, token } = await bookedSession(deps, 10);
       return {
         handler: asHandler(getRoster(deps)),
         expect: 200,
@@ -634,10 +631,9 @@ export const scenarios: Scenario[] = [
   },
   {
     route: 'PUT /admin/sessions/{sessionId}/attendance',
-    does: 'attendance (10)',
+    does: "attendance (10; the group's facilitator)",
     async prepare(deps, n) {
-      const { token } = await facilitator(deps, 'admin');
-      const { session, members } = await bookedSession(deps, 10);
+      const { session, members, token } = await bookedSession(deps, 10);
       return {
         handler: asHandler(recordAttendance(deps)),
         expect: 200,
@@ -653,11 +649,15 @@ export const scenarios: Scenario[] = [
   },
   {
     route: 'GET /admin/sessions/{sessionId}/checkins',
-    does: 'check-in summary (10)',
+    does: "check-in summary (10 sent, 2 contact requests; the group's facilitator)",
     async prepare(deps, n) {
-      const { token } = await facilitator(deps, 'admin');
-      const { session, members } = await bookedSession(deps, 10);
-      for (const memberId of members) await deps.checkins.recordSent(session.sessionId, memberId, deps.clock.now().toISOString());
+      const { session, members, token } = await bookedSession(deps, 10);
+      const at = deps.clock.now().toISOString();
+      for (const memberId of members) await deps.checkins.recordSent(session.sessionId, memberId, at, session.groupId);
+      // Two members asked to be contacted: the summary names them
+      for (const memberId of members.slice(0, 2)) {
+        await deps.checkins.saveAnswer(session.sessionId, memberId, { score: 2, contact: true, answeredAt: at });
+      }
       return {
         handler: asHandler(sessionCheckins(deps)),
         expect: 200,
@@ -674,7 +674,7 @@ export const scenarios: Scenario[] = [
 
 /** A session with `count` members booked through the real booking handler. */
 async function bookedSession(deps: BenchDeps, count: number) {
-  const { group, session } = await groupWithSession(deps, { capacity: Math.max(10, count) });
+  const { group, session, token } = await groupWithSession(deps, { capacity: Math.max(10, count) });
   const book = asHandler(updateBooking(deps));
   const members: string[] = [];
   for (let i = 0; i < count; i++) {
@@ -690,5 +690,5 @@ async function bookedSession(deps: BenchDeps, count: number) {
     );
     members.push(m.memberId);
   }
-  return { group, session, members };
+  return { group, session, members, token };
 }

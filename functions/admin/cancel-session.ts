@@ -10,8 +10,8 @@ import { json } from '../../shared/runtime/http.ts';
 /** POST /admin/sessions/{sessionId}/cancel: everyone booked is told; a second cancel changes nothing. */
 export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions' | 'ids' | 'clock' | 'org'>) =>
   adminHandler(deps, {}, async ({ pathParameters }, facilitator) => {
-    const { group, session } = await cancelSession(deps, facilitator, pathParameters.sessionId ?? '');
-    return json(200, sessionView(session, group));
+    const { timezone, session } = await cancelSession(deps, facilitator, pathParameters.sessionId ?? '');
+    return json(200, sessionView(session, { timezone }));
   });
 
 export const handler = makeHandler(composeDeps({ org, clock, ids, facilitators, sessions }));

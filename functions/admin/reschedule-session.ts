@@ -11,8 +11,8 @@ import { json } from '../../shared/runtime/http.ts';
 /** PATCH /admin/sessions/{sessionId}: reschedule; everyone booked is told. */
 export const makeHandler = (deps: Pick<Deps, 'facilitators' | 'sessions' | 'ids' | 'clock' | 'org'>) =>
   adminHandler(deps, { body: RescheduleSessionRequest }, async ({ body, pathParameters }, facilitator) => {
-    const { group, session } = await rescheduleSession(deps, facilitator, pathParameters.sessionId ?? '', body);
-    return json(200, sessionView(session, group));
+    const { timezone, session } = await rescheduleSession(deps, facilitator, pathParameters.sessionId ?? '', body);
+    return json(200, sessionView(session, { timezone }));
   });
 
 export const handler = makeHandler(composeDeps({ org, clock, ids, facilitators, sessions }));

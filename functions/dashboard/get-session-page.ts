@@ -5,7 +5,7 @@ import { dashboardHandler } from '../../shared/runtime/dashboard.ts';
 import { page } from '../../shared/runtime/http.ts';
 
 /** GET /dashboard/sessions/{sessionId}: one session's check-ins (the wellbeing alert links here). */
-export const makeHandler = (deps: Pick<Deps, 'org' | 'facilitators' | 'tokens' | 'sessions' | 'checkins' | 'members'>) =>
+export const makeHandler = (deps: Pick<Deps, 'org' | 'facilitators' | 'tokens' | 'sessions' | 'checkins'>) =>
   dashboardHandler(deps, '../../', async ({ pathParameters }, facilitator) =>
     page(
       200,

@@ -9,6 +9,11 @@ export interface CheckinRecord {
   /** ≥ 2 distinct answer links opened within 10 s: likely a mail scanner, counted apart. */
   flagged: boolean;
   sentAt?: string;
+  /**
+   * The session's group (it never changes), set when the check-in is sent: a summary finds the
+   * group from the check-ins without reading the session first.
+   */
+  groupId?: string;
   answer?: { score?: number; contact: boolean; comment?: string; answeredAt: string };
 }
 
@@ -21,8 +26,8 @@ export interface CheckinRepository {
   /** Records the first open of this answer link (idempotent per link); returns the record after. */
   recordOpened(sessionId: string, memberId: string, link: string, at: string): Promise<CheckinRecord>;
   markFlagged(sessionId: string, memberId: string): Promise<void>;
-  /** Records that the check-in email went (idempotent). */
-  recordSent(sessionId: string, memberId: string, at: string): Promise<void>;
+  /** Records that the check-in email went (idempotent), and the session's group. */
+  recordSent(sessionId: string, memberId: string, at: string, groupId: string): Promise<void>;
   get(sessionId: string, memberId: string): Promise<CheckinRecord | undefined>;
   /** Sets (or replaces) the answer in one write; `replaced` when there was an answer before. */
   saveAnswer(sessionId: string, memberId: string, answer: NonNullable<CheckinRecord['answer']>): Promise<{ replaced: boolean }>;

@@ -17,7 +17,7 @@ export type { DeliveryLog } from './deliveries.ts';
 export type { EscalationRepository, SecretKeys } from './escalations.ts';
 export type { FacilitatorRepository } from './facilitators.ts';
 export type { MemberRepository } from './members.ts';
-export type { BookingHint, BookOutcome, SessionRepository } from './sessions.ts';
+export type { BookingHint, BookOutcome, GroupGuard, SessionRepository } from './sessions.ts';
 
 export interface Clock {
   now(): Date;

@@ -20,6 +20,16 @@ export interface BookingHint {
   booking: Booking | undefined;
 }
 
+/**
+ * The access check of an admin write, made inside the write itself (a ConditionCheck on the group
+ * item in the same transaction, so it holds at the moment of writing): the group must list this
+ * facilitator. Writes by an admin carry none.
+ */
+export interface GroupGuard {
+  groupId: string;
+  facilitatorId: string;
+}
+
 export interface SessionRepository {
   createGroup(group: Group): Promise<void>;
   getGroup(groupId: string): Promise<Group | undefined>;
@@ -41,6 +51,16 @@ export interface SessionRepository {
     groupId: string,
     memberId: string,
   ): Promise<{ session?: Session; group?: Group; booking?: Booking; member?: Member }>;
+  /**
+   * A group, some members and (given its id) a session, in one consistent BatchGetItem (per 100
+   * keys): the access check and the names of a roster or a check-in summary in one read. Members
+   * missing or erased are absent.
+   */
+  getGroupWithMembers(
+    groupId: string,
+    memberIds: string[],
+    sessionId?: string,
+  ): Promise<{ group?: Group; session?: Session; members: Map<string, Member> }>;
   listBookings(sessionId: string): Promise<Booking[]>;
   /** The session and all its bookings, in one consistent Query of the session's partition. */
   getSessionWithBookings(sessionId: string): Promise<{ session: Session; bookings: Booking[] } | undefined>;
@@ -71,14 +91,25 @@ export interface SessionRepository {
     event: DomainEvent,
     known?: BookingHint,
   ): Promise<'cancelled' | 'not-booked'>;
-  /** Moves a scheduled session, raising its sequence; `gone` when it is cancelled or unknown. */
+  /**
+   * Moves a scheduled session, raising its sequence; `gone` when it is cancelled or unknown,
+   * `forbidden` (nothing written) when the guard's group does not list its facilitator.
+   */
   reschedule(
     sessionId: string,
     times: Pick<Session, 'startsAt' | 'endsAt' | 'roomBookedUntil' | 'durationMinutes'>,
     event: DomainEvent,
-  ): Promise<'rescheduled' | 'gone'>;
-  cancelSession(sessionId: string, at: string, event: DomainEvent): Promise<'cancelled' | 'already'>;
-  recordAttendance(sessionId: string, present: string[]): Promise<void>;
+    guard?: GroupGuard,
+  ): Promise<'rescheduled' | 'gone' | 'forbidden'>;
+  /** scheduled → cancelled with the event; `already` when it was; `forbidden` as for reschedule. */
+  cancelSession(
+    sessionId: string,
+    at: string,
+    event: DomainEvent,
+    guard?: GroupGuard,
+  ): Promise<'cancelled' | 'already' | 'forbidden'>;
+  /** Replaces the present list; `forbidden` as for reschedule. */
+  recordAttendance(sessionId: string, present: string[], guard?: GroupGuard): Promise<'recorded' | 'forbidden'>;
   /** The sessions a member has a booking item on (for erasure). */
   listMemberBookings(memberId: string): Promise<Booking[]>;
   /** Records that an active member belongs to a group (idempotent); announcements go to these. */

@@ -55,14 +55,15 @@ describe('the facilitators dashboard on the local stack', () => {
     // check-ins as members' answers would leave them (scores; `null`: sent, not answered)
     const seed = async (sessionId: string, answers: (number | null)[], flagged = 0) => {
       const at = stack.deps.clock.now().toISOString();
+      const groupId = (await stack.deps.sessions.getSession(sessionId))?.groupId ?? '';
       for (const [i, score] of answers.entries()) {
         const memberId = `M${sessionId.slice(-8)}${i}`;
-        await stack.deps.checkins.recordSent(sessionId, memberId, at);
+        await stack.deps.checkins.recordSent(sessionId, memberId, at, groupId);
         if (score !== null) await stack.deps.checkins.saveAnswer(sessionId, memberId, { score, contact: false, answeredAt: at });
       }
       for (let i = 0; i < flagged; i++) {
         const memberId = `S${sessionId.slice(-8)}${i}`;
-        await stack.deps.checkins.recordSent(sessionId, memberId, at);
+        await stack.deps.checkins.recordSent(sessionId, memberId, at, groupId);
         await stack.deps.checkins.markFlagged(sessionId, memberId);
       }
     };

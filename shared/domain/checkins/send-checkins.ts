@@ -93,7 +93,7 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
     if (!(await deps.deliveries.begin(key))) {
       // Sent before, but what follows the send may have failed (the timer is retried for that):
       // finish it, or the answer page and the reminder would never know it was sent.
-      await afterSend(deps, sessionId, memberId, (await deps.checkins.get(sessionId, memberId))?.sentAt);
+      await afterSend(deps, session, memberId, (await deps.checkins.get(sessionId, memberId))?.sentAt);
       return 'duplicate';
     }
     let result: { messageId: string };
@@ -105,7 +105,7 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
       throw error;
     }
     await deps.deliveries.complete(key, result.messageId);
-    await afterSend(deps, sessionId, memberId);
+    await afterSend(deps, session, memberId);
     return 'sent';
   };
 
@@ -134,9 +134,10 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
  * send. Both idempotent (the first `sentAt` stays; the timer has one name), so a retry finishes
  * what a failed attempt left undone; a reminder whose time has passed is not set again.
  */
-async function afterSend(deps: CheckinDeps, sessionId: string, memberId: string, sentBefore?: string): Promise<void> {
+async function afterSend(deps: CheckinDeps, session: Session, memberId: string, sentBefore?: string): Promise<void> {
+  const { sessionId } = session;
   const sentAt = sentBefore ?? deps.clock.now().toISOString();
-  if (!sentBefore) await deps.checkins.recordSent(sessionId, memberId, sentAt);
+  if (!sentBefore) await deps.checkins.recordSent(sessionId, memberId, sentAt, session.groupId);
   const remindAt = new Date(Date.parse(sentAt) + deps.org.checkins.reminderAfterHours * 3_600_000);
   if (remindAt.getTime() <= deps.clock.now().getTime()) return;
   await deps.scheduler.schedule({

@@ -18,35 +18,47 @@ import { checkinFigures } from './checkin-figures.ts';
  * score; the alert email links here.
  */
 export async function sessionCheckins(
-  deps: Pick<Deps, 'sessions' | 'checkins' | 'members' | 'org'>,
+  deps: Pick<Deps, 'sessions' | 'checkins' | 'org'>,
   facilitator: Facilitator,
   sessionId: string,
 ) {
-  const session = await deps.sessions.getSession(sessionId);
-  const group = session && (await deps.sessions.getGroup(session.groupId));
+  // The check-ins first: a sent one names the session's group, so the session, the group (the access
+  // check) and the members a follow-up names are then one read. Nothing is shown before the check.
+  const records = await deps.checkins.listForSession(sessionId);
+  const { alertThreshold, staffAlerts } = deps.org.checkins;
+  const followedUp = records.filter(
+    (r) => r.answer && (r.answer.contact || (staffAlerts && r.answer.score !== undefined && r.answer.score <= alertThreshold)),
+  );
+  const named = followedUp.map((r) => r.memberId);
+  const groupId = records.find((r) => r.groupId)?.groupId;
+  let read = groupId ? await deps.sessions.getGroupWithMembers(groupId, named, sessionId) : undefined;
+  if (!read?.session || read.session.groupId !== groupId) {
+    // None sent yet (or sent before check-ins named their group): the session names it
+    const found = await deps.sessions.getSession(sessionId);
+    if (!found) throw new NotFoundError('No session has this id.');
+    read = { ...(await deps.sessions.getGroupWithMembers(found.groupId, named)), session: found };
+  }
+  const { session, group, members } = read;
   if (!session || !group) throw new NotFoundError('No session has this id.');
   if (facilitator.role !== 'safeguarding_lead') requireGroupAccess(facilitator, group);
   const seesComments = facilitator.role === 'admin' || facilitator.role === 'safeguarding_lead';
-  const records = await deps.checkins.listForSession(sessionId);
   const contactRequests = [];
   const followUps = [];
-  const comments = [];
-  const { alertThreshold, staffAlerts } = deps.org.checkins;
-  for (const r of records) {
-    const low = r.answer?.score !== undefined && r.answer.score <= alertThreshold;
-    if (r.answer && (r.answer.contact || (staffAlerts && low))) {
-      const member = await deps.members.get(r.memberId);
-      const who = {
-        memberId: r.memberId,
-        displayName: member?.status === 'active' ? (member.displayName ?? '') : '',
-        ...(member?.status === 'active' && member.email ? { email: member.email } : {}),
-        answeredAt: r.answer.answeredAt,
-      };
-      if (r.answer.contact) contactRequests.push(who);
-      if (staffAlerts) followUps.push({ ...who, reason: r.answer.contact ? 'contact_request' : 'answer_below_threshold' });
-    }
-    if (seesComments && r.answer?.comment) comments.push({ memberId: r.memberId, comment: r.answer.comment });
+  for (const r of followedUp) {
+    if (!r.answer) continue;
+    const member = members.get(r.memberId);
+    const who = {
+      memberId: r.memberId,
+      displayName: member?.status === 'active' ? (member.displayName ?? '') : '',
+      ...(member?.status === 'active' && member.email ? { email: member.email } : {}),
+      answeredAt: r.answer.answeredAt,
+    };
+    if (r.answer.contact) contactRequests.push(who);
+    if (staffAlerts) followUps.push({ ...who, reason: r.answer.contact ? 'contact_request' : 'answer_below_threshold' });
   }
+  const comments = seesComments
+    ? records.flatMap((r) => (r.answer?.comment ? [{ memberId: r.memberId, comment: r.answer.comment }] : []))
+    : [];
   return {
     sessionId,
     groupId: group.groupId,

@@ -1,4 +1,4 @@
-import type { Deps } from '../../ports/index.ts';
+import type { Deps, GroupGuard } from '../../ports/index.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import { authenticateFacilitator } from '../facilitators/create-facilitator.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
@@ -25,7 +25,7 @@ export function requireCanCreateGroups(facilitator: Facilitator): void {
 export function requireGroupAccess(facilitator: Facilitator, group: Group): void {
   if (facilitator.role === 'admin') return;
   if (!group.facilitatorIds.includes(facilitator.facilitatorId)) {
-    throw new ForbiddenError('You do not facilitate this group.');
+    throw notYourGroup();
   }
 }
 
@@ -41,16 +41,43 @@ export async function groupForFacilitator(
   return group;
 }
 
-/** A session the facilitator may act on, its group and its bookings (one Query and one Get). */
-export async function sessionWithBookingsForFacilitator(
+/**
+ * A session the facilitator means to change, and its bookings, in one Query; the access check is
+ * made by the write itself (`guard`, none for an admin: a ConditionCheck on the group in the write's
+ * transaction), so a change costs the token, this read and the write. A path that answers from the
+ * session's state without writing (a cancelled session, a member not booked) calls `requireAccess`
+ * first (one read of the group), so a stranger is told 403, never anything about the session.
+ */
+export async function sessionForChange(
   deps: Pick<Deps, 'sessions'>,
   facilitator: Facilitator,
   sessionId: string,
-): Promise<{ session: Session; group: Group; bookings: Booking[] }> {
+): Promise<{ session: Session; bookings: Booking[]; guard?: GroupGuard; requireAccess: () => Promise<Group> }> {
   const found = await deps.sessions.getSessionWithBookings(sessionId);
   if (!found) throw new NotFoundError('No session has this id.');
-  const group = await deps.sessions.getGroup(found.session.groupId);
+  const { groupId } = found.session;
+  return {
+    ...found,
+    ...(facilitator.role === 'admin' ? {} : { guard: { groupId, facilitatorId: facilitator.facilitatorId } }),
+    requireAccess: async () => {
+      const group = await deps.sessions.getGroup(groupId);
+      if (!group) throw new NotFoundError('No session has this id.');
+      requireGroupAccess(facilitator, group);
+      return group;
+    },
+  };
+}
+
+/** The write's answer when the guard's group does not list the facilitator. */
+export const notYourGroup = () => new ForbiddenError('You do not facilitate this group.');
+
+/**
+ * The time zone a session's times are shown in: the one it was scheduled in (on the session since
+ * sessions carry it), else its group's.
+ */
+export async function sessionTimezone(deps: Pick<Deps, 'sessions'>, session: Session): Promise<string> {
+  if (session.timezone) return session.timezone;
+  const group = await deps.sessions.getGroup(session.groupId);
   if (!group) throw new NotFoundError('No session has this id.');
-  requireGroupAccess(facilitator, group);
-  return { ...found, group };
+  return group.timezone;
 }

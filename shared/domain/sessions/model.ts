@@ -35,6 +35,12 @@ export interface Session {
   /** Session end plus the org's room buffer (facilitators keep the room for a debrief). */
   roomBookedUntil: string;
   durationMinutes: number;
+  /**
+   * The group's time zone, the one the session was scheduled in (its times are shown with this
+   * offset). Copied at scheduling like `capacity`, so a change to a session needs no read of its
+   * group; absent on sessions scheduled before it was (the group's is read then).
+   */
+  timezone?: string;
   contentNote?: string;
   status: SessionStatus;
   capacity: number;

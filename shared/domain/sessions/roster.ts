@@ -1,12 +1,14 @@
 import type { Deps } from '../../ports/index.ts';
-import { ValidationError } from '../errors.ts';
+import { NotFoundError, ValidationError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
-import { sessionWithBookingsForFacilitator } from './admin-access.ts';
+import { notYourGroup, requireGroupAccess, sessionForChange } from './admin-access.ts';
 import { AttendanceRequest } from './model.ts';
 
 /** GET /admin/sessions/{id}/roster: booked and waitlisted members (waitlist in order), with display names. */
-export async function getRoster(deps: Pick<Deps, 'sessions' | 'members'>, facilitator: Facilitator, sessionId: string) {
-  const { session, bookings: all } = await sessionWithBookingsForFacilitator(deps, facilitator, sessionId);
+export async function getRoster(deps: Pick<Deps, 'sessions'>, facilitator: Facilitator, sessionId: string) {
+  const found = await deps.sessions.getSessionWithBookings(sessionId);
+  if (!found) throw new NotFoundError('No session has this id.');
+  const { session, bookings: all } = found;
   const bookings = all
     .filter((b) => b.status !== 'cancelled')
     .sort((a, b) =>
@@ -17,7 +19,13 @@ export async function getRoster(deps: Pick<Deps, 'sessions' | 'members'>, facili
           : 1,
     );
   const present = new Set(session.attendance ?? []);
-  const members = await deps.members.getMany(bookings.map((b) => b.memberId));
+  // The group (for the access check) and the names in one read; nothing is shown before the check.
+  const { group, members } = await deps.sessions.getGroupWithMembers(
+    session.groupId,
+    bookings.map((b) => b.memberId),
+  );
+  if (!group) throw new NotFoundError('No session has this id.');
+  requireGroupAccess(facilitator, group);
   return {
     bookings: bookings.map((b) => ({
       memberId: b.memberId,
@@ -35,15 +43,18 @@ export async function recordAttendance(
   sessionId: string,
   input: unknown,
 ) {
-  const { bookings } = await sessionWithBookingsForFacilitator(deps, facilitator, sessionId);
+  const { bookings, guard, requireAccess } = await sessionForChange(deps, facilitator, sessionId);
   const { present } = AttendanceRequest.parse(input);
   const booked = new Set(bookings.filter((b) => b.status === 'booked').map((b) => b.memberId));
   const fields: Record<string, string> = {};
   present.forEach((id, i) => {
     if (!booked.has(id)) fields[`present.${i}`] = 'is not a member booked on this session';
   });
-  if (Object.keys(fields).length) throw new ValidationError('Some members are not booked on this session.', fields);
+  if (Object.keys(fields).length) {
+    await requireAccess();
+    throw new ValidationError('Some members are not booked on this session.', fields);
+  }
   const unique = [...new Set(present)];
-  await deps.sessions.recordAttendance(sessionId, unique);
+  if ((await deps.sessions.recordAttendance(sessionId, unique, guard)) === 'forbidden') throw notYourGroup();
   return { present: unique };
 }

@@ -1,7 +1,7 @@
 import type { Deps } from '../../ports/index.ts';
 import { ValidationError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
-import { groupForFacilitator, sessionWithBookingsForFacilitator } from './admin-access.ts';
+import { groupForFacilitator, notYourGroup, sessionForChange, sessionTimezone } from './admin-access.ts';
 import {
   type Booking,
   CreateSessionsRequest,
@@ -57,6 +57,7 @@ export async function scheduleSessions(
     sessionId: deps.ids.newId(),
     groupId,
     ...times(deps, start, request.durationMinutes),
+    timezone: group.timezone,
     ...(request.contentNote ? { contentNote: request.contentNote } : {}),
     status: 'scheduled',
     capacity: group.capacity,
@@ -80,14 +81,18 @@ const activeMembers = (bookings: Booking[]) =>
 
 /** PATCH /admin/sessions/{id}: moves a session; everyone booked or waitlisted is told. */
 export async function rescheduleSession(deps: ScheduleDeps, facilitator: Facilitator, sessionId: string, input: unknown) {
-  const { session, group, bookings } = await sessionWithBookingsForFacilitator(deps, facilitator, sessionId);
+  const { session, bookings, guard, requireAccess } = await sessionForChange(deps, facilitator, sessionId);
   const request = RescheduleSessionRequest.parse(input);
   const start = new Date(request.startsAt);
   const now = deps.clock.now();
   if (start.getTime() <= now.getTime()) {
     throw new ValidationError('A session must start in the future.', { startsAt: 'must be in the future' });
   }
-  if (session.status !== 'scheduled') throw new ValidationError('This session is cancelled.', { sessionId: 'is cancelled' });
+  const cancelled = () => new ValidationError('This session is cancelled.', { sessionId: 'is cancelled' });
+  if (session.status !== 'scheduled') {
+    await requireAccess();
+    throw cancelled();
+  }
   const next = times(deps, start, request.durationMinutes ?? session.durationMinutes);
   const event: SessionEvent = {
     id: deps.ids.newId(),
@@ -96,14 +101,18 @@ export async function rescheduleSession(deps: ScheduleDeps, facilitator: Facilit
     occurredAt: now.toISOString(),
     data: { sessionId, memberIds: activeMembers(bookings) },
   };
-  const result = await deps.sessions.reschedule(sessionId, next, event);
-  if (result === 'gone') throw new ValidationError('This session is cancelled.', { sessionId: 'is cancelled' });
-  return { group, session: { ...session, ...next, sequence: session.sequence + 1 } };
+  const result = await deps.sessions.reschedule(sessionId, next, event, guard);
+  if (result === 'forbidden') throw notYourGroup();
+  if (result === 'gone') throw cancelled();
+  return {
+    timezone: await sessionTimezone(deps, session),
+    session: { ...session, ...next, sequence: session.sequence + 1 },
+  };
 }
 
 /** POST /admin/sessions/{id}/cancel: everyone booked or waitlisted is told; cancelling twice changes nothing. */
 export async function cancelSession(deps: ScheduleDeps, facilitator: Facilitator, sessionId: string) {
-  const { session, group, bookings } = await sessionWithBookingsForFacilitator(deps, facilitator, sessionId);
+  const { session, bookings, guard } = await sessionForChange(deps, facilitator, sessionId);
   const at = deps.clock.now().toISOString();
   const event: SessionEvent = {
     id: deps.ids.newId(),
@@ -112,6 +121,11 @@ export async function cancelSession(deps: ScheduleDeps, facilitator: Facilitator
     occurredAt: at,
     data: { sessionId, memberIds: activeMembers(bookings) },
   };
-  const result = await deps.sessions.cancelSession(sessionId, at, event);
-  return { group, session: { ...session, status: 'cancelled' as const }, result };
+  const result = await deps.sessions.cancelSession(sessionId, at, event, guard);
+  if (result === 'forbidden') throw notYourGroup();
+  return {
+    timezone: await sessionTimezone(deps, session),
+    session: { ...session, status: 'cancelled' as const },
+    result,
+  };
 }

@@ -13,7 +13,7 @@ describe('check-in answers: retention and erasure', () => {
 
   it('keeps an answer for the org retention period, then treats it as gone even before TTL deletes it', async () => {
     const months = deps.org.retention.checkinAnswersMonths;
-    await deps.checkins.recordSent('S1', 'M1', deps.clock.now().toISOString());
+    await deps.checkins.recordSent('S1', 'M1', deps.clock.now().toISOString(), 'G1');
     await deps.checkins.saveAnswer('S1', 'M1', answer(deps.clock.now().toISOString()));
 
     deps.clock.advance(months * 30 * DAY - 7 * DAY);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../../shared/domain/events.ts';
+import { outboxEvents } from '../../domain/members/helpers.ts';
 import { activeMember, groupWithSession } from '../../domain/sessions/helpers.ts';
 import { testDeps } from '../../support/deps.ts';
 
@@ -163,5 +164,81 @@ describe('session repository: every scheduled session of the org (the directory)
     expect(ids(listed)).toEqual([c.session.sessionId, a.session.sessionId]);
     expect(listed[0]).not.toHaveProperty('gsi2pk');
     expect(ids(await deps.sessions.listScheduledSessions(a.session.startsAt))).toEqual([a.session.sessionId]);
+  });
+});
+
+describe('session repository: admin writes guarded by the group in the same transaction', () => {
+  const moveBy = (startsAt: string, hours: number) => {
+    const start = new Date(new Date(startsAt).getTime() + hours * 3_600_000);
+    const end = new Date(start.getTime() + 5_400_000).toISOString();
+    return { startsAt: start.toISOString(), endsAt: end, roomBookedUntil: end, durationMinutes: 90 };
+  };
+
+  it('writes nothing for a facilitator the group does not list, whatever the state of the session', async () => {
+    // Prepare: a group its creator facilitates, and a stranger
+    const deps = await testDeps();
+    const { facilitator: owner, group, session } = await groupWithSession(deps);
+    const stranger = { groupId: group.groupId, facilitatorId: deps.ids.newId() };
+    const ownerGuard = { groupId: group.groupId, facilitatorId: owner.facilitatorId };
+    const at = deps.clock.now().toISOString();
+    const events = async () => (await outboxEvents(deps.table)).length;
+    const before = await events();
+
+    // Act and assess: the stranger changes nothing on a scheduled session
+    expect(
+      await deps.sessions.reschedule(session.sessionId, moveBy(session.startsAt, 1), event(deps.ids.newId(), 'X'), stranger),
+    ).toBe('forbidden');
+    expect(await deps.sessions.cancelSession(session.sessionId, at, event(deps.ids.newId(), 'X'), stranger)).toBe('forbidden');
+    expect(await deps.sessions.recordAttendance(session.sessionId, ['m1'], stranger)).toBe('forbidden');
+    expect(await deps.sessions.getSession(session.sessionId)).toEqual(session);
+    expect(await events()).toBe(before);
+
+    // The owner's writes go through
+    expect(
+      await deps.sessions.reschedule(session.sessionId, moveBy(session.startsAt, 1), event(deps.ids.newId(), 'X'), ownerGuard),
+    ).toBe('rescheduled');
+    expect(await deps.sessions.recordAttendance(session.sessionId, ['m1'], ownerGuard)).toBe('recorded');
+    expect(await deps.sessions.cancelSession(session.sessionId, at, event(deps.ids.newId(), 'X'), ownerGuard)).toBe('cancelled');
+    expect(await events()).toBe(before + 2);
+
+    // On a cancelled session both conditions fail: the stranger is still told `forbidden`, the owner the state
+    expect(await deps.sessions.cancelSession(session.sessionId, at, event(deps.ids.newId(), 'X'), stranger)).toBe('forbidden');
+    expect(
+      await deps.sessions.reschedule(session.sessionId, moveBy(session.startsAt, 2), event(deps.ids.newId(), 'X'), stranger),
+    ).toBe('forbidden');
+    expect(await deps.sessions.cancelSession(session.sessionId, at, event(deps.ids.newId(), 'X'), ownerGuard)).toBe('already');
+    expect(
+      await deps.sessions.reschedule(session.sessionId, moveBy(session.startsAt, 2), event(deps.ids.newId(), 'X'), ownerGuard),
+    ).toBe('gone');
+    expect(await deps.sessions.getSession(session.sessionId)).toMatchObject({
+      status: 'cancelled',
+      attendance: ['m1'],
+      sequence: 2,
+      startsAt: moveBy(session.startsAt, 1).startsAt,
+    });
+    expect(await events()).toBe(before + 2);
+  });
+
+  it('a guard naming an unknown group forbids; no guard (an admin) writes', async () => {
+    const deps = await testDeps();
+    const { facilitator: owner, session } = await groupWithSession(deps);
+    const elsewhere = { groupId: deps.ids.newId(), facilitatorId: owner.facilitatorId };
+    expect(await deps.sessions.recordAttendance(session.sessionId, ['m2'], elsewhere)).toBe('forbidden');
+    expect(await deps.sessions.recordAttendance(session.sessionId, ['m2'])).toBe('recorded');
+    expect((await deps.sessions.getSession(session.sessionId))?.attendance).toEqual(['m2']);
+  });
+});
+
+describe('session repository: a group with members in one read', () => {
+  it('reads the group and the members asked for; unknown ids are absent, duplicates read once', async () => {
+    const deps = await testDeps();
+    const { group } = await groupWithSession(deps);
+    const [a, b] = [await activeMember(deps, 1), await activeMember(deps, 2)];
+    const read = await deps.sessions.getGroupWithMembers(group.groupId, [a.memberId, b.memberId, a.memberId, 'nobody']);
+    expect(read.group).toMatchObject({ groupId: group.groupId, name: group.name, facilitatorIds: group.facilitatorIds });
+    expect(read.group).not.toHaveProperty('pk');
+    expect([...read.members.keys()].sort()).toEqual([a.memberId, b.memberId].sort());
+    expect(read.members.get(a.memberId)).toMatchObject({ status: 'active', displayName: a.displayName });
+    expect((await deps.sessions.getGroupWithMembers('no-such-group', [a.memberId])).group).toBeUndefined();
   });
 });

@@ -28,18 +28,19 @@ async function groupWithPastSessions(deps: TestDeps) {
 /** `scores` answers (null: a contact request without a score) and `unanswered` more who got the email. */
 async function checkins(deps: TestDeps, sessionId: string, scores: (number | null)[], unanswered = 0) {
   const at = deps.clock.now().toISOString();
+  const groupId = (await deps.sessions.getSession(sessionId))?.groupId ?? '';
   const ids: string[] = [];
   for (const [i, score] of scores.entries()) {
     const memberId = `M${sessionId.slice(-6)}A${i}`;
     ids.push(memberId);
-    await deps.checkins.recordSent(sessionId, memberId, at);
+    await deps.checkins.recordSent(sessionId, memberId, at, groupId);
     await deps.checkins.saveAnswer(sessionId, memberId, {
       ...(score === null ? {} : { score }),
       contact: score === null,
       answeredAt: at,
     });
   }
-  for (let i = 0; i < unanswered; i++) await deps.checkins.recordSent(sessionId, `M${sessionId.slice(-6)}U${i}`, at);
+  for (let i = 0; i < unanswered; i++) await deps.checkins.recordSent(sessionId, `M${sessionId.slice(-6)}U${i}`, at, groupId);
   return ids;
 }
 
@@ -77,12 +78,12 @@ describe('group check-in trend', () => {
     await checkins(deps, s.sessionId, [4, 4, 4, 4, 4]);
     const at = deps.clock.now().toISOString();
     for (const m of ['MSCAN1', 'MSCAN2']) {
-      await deps.checkins.recordSent(s.sessionId, m, at);
+      await deps.checkins.recordSent(s.sessionId, m, at, s.groupId);
       for (const link of ['1', '2', '3', '4', '5', 'contact']) await deps.checkins.recordOpened(s.sessionId, m, link, at);
       await deps.checkins.markFlagged(s.sessionId, m);
     }
     await deps.checkins.recordOpened(s.sessionId, 'MPERSON', '3', at);
-    await deps.checkins.recordSent(s.sessionId, 'MPERSON', at);
+    await deps.checkins.recordSent(s.sessionId, 'MPERSON', at, s.groupId);
 
     const [row] = (await groupCheckinTrend(deps, owner.facilitator, group.groupId)).sessions;
     expect(row).toMatchObject({ sent: 8, flagged: 2, opened: 1, answered: 5, scored: 5, mean: 4 });
@@ -153,7 +154,7 @@ describe('group check-in trend', () => {
         [fine!, { score: 4, contact: false }],
       ] as const;
       for (const [m, a] of answers) {
-        await deps.checkins.recordSent(s.sessionId, m.memberId, at);
+        await deps.checkins.recordSent(s.sessionId, m.memberId, at, s.groupId);
         await deps.checkins.saveAnswer(s.sessionId, m.memberId, { ...a, answeredAt: at });
       }
       const view = await sessionCheckins(deps, owner.facilitator, s.sessionId);

@@ -167,7 +167,9 @@ describe('check-in sending', () => {
     expect(reminders.map((m) => m.to)).toEqual([a!.email]);
     const token = new URL(linkIn(reminders[0]!.text, `/checkins/${session.sessionId}?t=`)).searchParams.get('t')!;
     const claims = await deps.tokens.verify(token, 'checkin');
-    const firstSent = (await deps.checkins.get(session.sessionId, a!.memberId))!.sentAt!;
+    const record = await deps.checkins.get(session.sessionId, a!.memberId);
+    const firstSent = record!.sentAt!;
+    expect(record?.groupId).toBe(session.groupId); // a sent check-in names its group (the summary reads it)
     expect(claims.expiresAt).toBeLessThanOrEqual(Math.floor(Date.parse(firstSent) / 1000) + deps.org.checkins.expiryHours * 3600);
   });
 });

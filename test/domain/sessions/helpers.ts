@@ -59,7 +59,7 @@ export async function activeMember(deps: TestDeps, n: number | string, groupId?:
 
 /** A group with one session two days from the test clock. */
 export async function groupWithSession(deps: TestDeps, overrides: Partial<CreateGroupRequest> = {}) {
-  const { facilitator: f } = await facilitator(deps);
+  const { facilitator: f, token } = await facilitator(deps);
   const group = await createGroup(deps, f, groupRequest(overrides));
   const startsAt = new Date(deps.clock.now().getTime() + 2 * 86_400_000).toISOString();
   const { sessions } = await scheduleSessions(deps, f, group.groupId, {
@@ -67,7 +67,7 @@ export async function groupWithSession(deps: TestDeps, overrides: Partial<Create
     durationMinutes: 90,
     contentNote: 'Anniversaries',
   });
-  return { facilitator: f, group, session: sessions[0]! };
+  return { facilitator: f, token, group, session: sessions[0]! };
 }
 
 export async function tokenFor(deps: TestDeps, memberId: string, groupId: string, sessionId: string) {

@@ -17,7 +17,7 @@ describe('GET /admin/sessions/{sessionId}/checkins', () => {
     const people = await Promise.all(['a', 'b', 'c'].map((n) => activeMember(deps, n)));
     const tokens = [];
     for (const m of people) {
-      await deps.checkins.recordSent(session.sessionId, m.memberId, deps.clock.now().toISOString());
+      await deps.checkins.recordSent(session.sessionId, m.memberId, deps.clock.now().toISOString(), session.groupId);
       tokens.push(new URL((await checkinLinks(deps, session.sessionId, m.memberId)).answers['1']).searchParams.get('t') ?? '');
     }
     // a: a scanner opens every link; b: a person opens one and answers low with a comment and a contact request
@@ -57,5 +57,33 @@ describe('GET /admin/sessions/{sessionId}/checkins', () => {
 
     const { token: stranger } = await facilitator(deps);
     expect((await view(stranger)).status).toBe(403);
+  });
+
+  it('answers from the session when no check-in names its group yet: empty before sending, 403 and 404 as ever', async () => {
+    const deps = await testDeps();
+    const { session, facilitator: owner } = await groupWithSession(deps);
+    const { facilitator: stranger } = await facilitator(deps);
+    expect(await sessionCheckins(deps, owner, session.sessionId)).toMatchObject({ sessionId: session.sessionId, sent: 0 });
+    await expect(sessionCheckins(deps, stranger, session.sessionId)).rejects.toMatchObject({ name: 'ForbiddenError' });
+    await expect(sessionCheckins(deps, owner, 'no-such-session')).rejects.toMatchObject({ name: 'NotFoundError' });
+    // A record without the group (opened before it was recorded as sent): the session is read instead
+    const m = await activeMember(deps, 'd');
+    const token = new URL((await checkinLinks(deps, session.sessionId, m.memberId)).answers['3']).searchParams.get('t') ?? '';
+    await openCheckin(deps, session.sessionId, token, '3');
+    await answerCheckin(deps, session.sessionId, { token, score: 3, contact: true });
+    const view = await sessionCheckins(deps, owner, session.sessionId);
+    expect(view.contactRequests.map((c) => c.memberId)).toEqual([m.memberId]);
+    expect(view.groupId).toBe(session.groupId);
+    await expect(sessionCheckins(deps, stranger, session.sessionId)).rejects.toMatchObject({ name: 'ForbiddenError' });
+  });
+
+  it("never takes a check-in's group over the session's own", async () => {
+    const deps = await testDeps();
+    const { session, facilitator: owner } = await groupWithSession(deps);
+    const other = await groupWithSession(deps, { name: 'Another group' });
+    // A record naming another group (never written so; a stale or wrong copy must not grant access)
+    await deps.checkins.recordSent(session.sessionId, 'M1', deps.clock.now().toISOString(), other.group.groupId);
+    await expect(sessionCheckins(deps, other.facilitator, session.sessionId)).rejects.toMatchObject({ name: 'ForbiddenError' });
+    expect(await sessionCheckins(deps, owner, session.sessionId)).toMatchObject({ groupName: 'Thursday grief circle', sent: 1 });
   });
 });

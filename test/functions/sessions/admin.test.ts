@@ -1,3 +1,4 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { makeHandler as cancelSession } from '../../../functions/admin/cancel-session.ts';
 import { makeHandler as createGroup } from '../../../functions/admin/create-group.ts';
@@ -167,6 +168,77 @@ describe('admin API', () => {
       (await call(reschedule(deps), 'PATCH', '/x', { token, pathParameters: p, body: { startsAt: '2027-01-09T19:00:00Z' } }))
         .status,
     ).toBe(400);
+  });
+});
+
+describe('admin API: who may change a session', () => {
+  async function scheduled(deps: TestDeps) {
+    const { groupId, token } = await withGroup(deps, { timezone: 'Europe/London' });
+    const created = await call(createSessions(deps), 'POST', '/x', {
+      token,
+      pathParameters: { groupId },
+      body: { startsAt: '2027-07-08T18:00:00Z', durationMinutes: 60 },
+    });
+    return { token, p: { sessionId: created.json.sessions[0].id as string } };
+  }
+
+  it('tells a stranger 403 and never the state of the session (cancelled, who is booked); nothing changes', async () => {
+    const deps = await testDeps();
+    const { token, p } = await scheduled(deps);
+    const { token: stranger } = await facilitator(deps);
+    const { token: lead } = await facilitator(deps, 'safeguarding_lead');
+    const attendance = { present: ['01JABCDEFGHJKMNPQRSTVWXYZ0'] };
+    for (const who of [stranger, lead]) {
+      expect((await call(recordAttendance(deps), 'PUT', '/x', { token: who, pathParameters: p, body: attendance })).status).toBe(
+        403,
+      );
+      expect(
+        (await call(recordAttendance(deps), 'PUT', '/x', { token: who, pathParameters: p, body: { present: [] } })).status,
+      ).toBe(403);
+      const move = { startsAt: '2027-07-09T18:00:00Z' };
+      expect((await call(reschedule(deps), 'PATCH', '/x', { token: who, pathParameters: p, body: move })).status).toBe(403);
+    }
+    expect((await call(cancelSession(deps), 'POST', '/x', { token, pathParameters: p })).status).toBe(200);
+    const again = await call(cancelSession(deps), 'POST', '/x', { token: stranger, pathParameters: p });
+    expect(again.status).toBe(403);
+    expect(again.json.error.code).toBe('forbidden');
+    const moveCancelled = { startsAt: '2027-07-09T18:00:00Z' };
+    expect(
+      (await call(reschedule(deps), 'PATCH', '/x', { token: stranger, pathParameters: p, body: moveCancelled })).status,
+    ).toBe(403);
+    expect((await call(reschedule(deps), 'PATCH', '/x', { token, pathParameters: p, body: moveCancelled })).status).toBe(400);
+    const session = await deps.sessions.getSession(p.sessionId);
+    expect(session).toMatchObject({ startsAt: '2027-07-08T18:00:00.000Z', sequence: 1 });
+    expect(session).not.toHaveProperty('attendance');
+  });
+
+  it("lets an admin change any group's session, shown in the group's time zone (also for a session stored without one)", async () => {
+    const deps = await testDeps();
+    const { p } = await scheduled(deps);
+    const { token: admin } = await facilitator(deps, 'admin');
+    const moved = await call(reschedule(deps), 'PATCH', '/x', {
+      token: admin,
+      pathParameters: p,
+      body: { startsAt: '2027-07-09T18:00:00Z' },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.json.startsAt).toBe('2027-07-09T19:00:00+01:00');
+    expect(
+      (await call(recordAttendance(deps), 'PUT', '/x', { token: admin, pathParameters: p, body: { present: [] } })).json,
+    ).toEqual({
+      present: [],
+    });
+    // A session scheduled before sessions carried their time zone: the group's is read
+    await deps.table.client.send(
+      new UpdateCommand({
+        TableName: deps.table.tableName,
+        Key: { pk: `SESSION#${p.sessionId}`, sk: 'SESSION' },
+        UpdateExpression: 'REMOVE #tz',
+        ExpressionAttributeNames: { '#tz': 'timezone' },
+      }),
+    );
+    const cancelled = await call(cancelSession(deps), 'POST', '/x', { token: admin, pathParameters: p });
+    expect(cancelled.json).toMatchObject({ status: 'cancelled', startsAt: '2027-07-09T19:00:00+01:00' });
   });
 });
 

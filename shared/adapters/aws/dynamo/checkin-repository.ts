@@ -20,6 +20,7 @@ function fromItem(item: Item): CheckinRecord {
     opened,
     flagged: item.flagged === true,
     ...(typeof item.sentAt === 'string' ? { sentAt: item.sentAt } : {}),
+    ...(typeof item.groupId === 'string' ? { groupId: item.groupId } : {}),
   };
   if (typeof item.answeredAt === 'string') {
     record.answer = {
@@ -110,13 +111,13 @@ export function createDynamoCheckinRepository(table: TableRef, retention: Checki
         }),
       );
     },
-    async recordSent(sessionId, memberId, at) {
+    async recordSent(sessionId, memberId, at, groupId) {
       await table.client.send(
         new UpdateCommand({
           TableName: table.tableName,
           Key: key(sessionId, memberId),
-          UpdateExpression: `SET ${identity(sessionId, memberId).set}, sentAt = if_not_exists(sentAt, :at)`,
-          ExpressionAttributeValues: { ...identity(sessionId, memberId).values, ':at': at },
+          UpdateExpression: `SET ${identity(sessionId, memberId).set}, sentAt = if_not_exists(sentAt, :at), groupId = :group`,
+          ExpressionAttributeValues: { ...identity(sessionId, memberId).values, ':at': at, ':group': groupId },
         }),
       );
     },

@@ -1,7 +1,8 @@
-import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { UnavailableError } from '../../../domain/errors.ts';
 import { emailKey, erasedMember, type Member, UNCONFIRMED_RETENTION_DAYS } from '../../../domain/members/member.ts';
 import type { Clock, MemberRepository } from '../../../ports/index.ts';
+import { batchGetAll } from './batch-get.ts';
 import type { TableRef } from './document-client.ts';
 import { outboxPut } from './outbox.ts';
 import { type TransactItem, transactWrite } from './transact.ts';
@@ -58,22 +59,11 @@ export function createDynamoMemberRepository(table: TableRef, clock: Clock): Mem
     get,
 
     async getMany(memberIds) {
+      const items = await batchGetAll(table, memberIds.map(memberKey), 'Members could not be read. Please try again.');
       const found = new Map<string, Member>();
-      const ids = [...new Set(memberIds)];
-      for (let i = 0; i < ids.length; i += 100) {
-        let pending: Record<string, unknown>[] = ids.slice(i, i + 100).map(memberKey);
-        for (let attempt = 0; pending.length; attempt++) {
-          if (attempt === 5) throw new UnavailableError('Members could not be read. Please try again.');
-          if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-          const out = await client.send(
-            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-          );
-          for (const item of out.Responses?.[tableName] ?? []) {
-            const member = memberFromItem(item, clock);
-            if (member) found.set(member.memberId, member);
-          }
-          pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-        }
+      for (const item of items) {
+        const member = memberFromItem(item, clock);
+        if (member) found.set(member.memberId, member);
       }
       return found;
     },

@@ -1,14 +1,9 @@
-import {
-  BatchGetCommand,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { UnavailableError } from '../../../domain/errors.ts';
+import { GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError, UnavailableError } from '../../../domain/errors.ts';
+import type { Member } from '../../../domain/members/member.ts';
 import type { Booking, Group, Session } from '../../../domain/sessions/model.ts';
-import type { Clock, SessionRepository } from '../../../ports/index.ts';
+import type { Clock, GroupGuard, SessionRepository } from '../../../ports/index.ts';
+import { batchGetAll, findItem, type ItemKey } from './batch-get.ts';
 import type { TableRef } from './document-client.ts';
 import { memberFromItem, memberKey } from './member-repository.ts';
 import { outboxPut } from './outbox.ts';
@@ -27,6 +22,7 @@ import { type TransactItem, transactWrite } from './transact.ts';
  */
 /** gsi2 partition of every scheduled session (sparse: cancelled sessions leave it). */
 const UPCOMING = 'SESSIONS#SCHEDULED';
+const BUSY = 'The session is busy. Please try again.';
 
 export function createDynamoSessionRepository(table: TableRef, clock: Clock): SessionRepository {
   const { client, tableName } = table;
@@ -59,7 +55,7 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
     transactWrite(client, items, {
       retries: 25,
       backoffMs: (attempt) => Math.min(20 * 2 ** Math.min(attempt, 4), 400),
-      busyMessage: 'The session is busy. Please try again.',
+      busyMessage: BUSY,
     });
 
   const bookingItem = (booking: Booking) => ({
@@ -98,6 +94,25 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
     ExpressionAttributeValues: { ':cancelled': 'cancelled' },
   };
 
+  /**
+   * The access check of an admin write as the transaction's first item: the group lists the
+   * facilitator (first, so a stranger is told 403 whatever the state of the session).
+   */
+  const guarded = (guard: GroupGuard | undefined, items: TransactItem[]): TransactItem[] =>
+    guard
+      ? [
+          {
+            ConditionCheck: {
+              TableName: tableName,
+              Key: groupKey(guard.groupId),
+              ConditionExpression: 'contains(facilitatorIds, :f)',
+              ExpressionAttributeValues: { ':f': guard.facilitatorId },
+            },
+          },
+          ...items,
+        ]
+      : items;
+
   return {
     async createGroup(group) {
       await client.send(
@@ -118,25 +133,13 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
     getGroup: (groupId) => get<Group>(groupKey(groupId)),
 
     async getBookingView(sessionId, groupId, memberId) {
-      // One consistent BatchGetItem for the four items of a booking page (keys it could not read now are asked again).
-      const keys: Record<string, unknown>[] = [
-        sessionKey(sessionId),
-        groupKey(groupId),
-        bookingKey(sessionId, memberId),
-        memberKey(memberId),
-      ];
-      const items: Record<string, unknown>[] = [];
-      let pending = keys;
-      for (let attempt = 0; pending.length; attempt++) {
-        if (attempt === 5) throw new UnavailableError('The session is busy. Please try again.');
-        if (attempt) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-        const out = await client.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        items.push(...(out.Responses?.[tableName] ?? []));
-        pending = out.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      }
-      const find = (key: { pk: string; sk: string }) => items.find((i) => i.pk === key.pk && i.sk === key.sk);
+      // One consistent BatchGetItem for the four items of a booking page.
+      const items = await batchGetAll(
+        table,
+        [sessionKey(sessionId), groupKey(groupId), bookingKey(sessionId, memberId), memberKey(memberId)],
+        BUSY,
+      );
+      const find = (key: ItemKey) => findItem(items, key);
       const session = find(sessionKey(sessionId));
       const group = find(groupKey(groupId));
       const booking = find(bookingKey(sessionId, memberId));
@@ -221,6 +224,23 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
       return { session: strip<Session>(session), bookings };
     },
 
+    async getGroupWithMembers(groupId, memberIds, sessionId) {
+      const keys = [groupKey(groupId), ...(sessionId ? [sessionKey(sessionId)] : []), ...memberIds.map(memberKey)];
+      const items = await batchGetAll(table, keys, BUSY);
+      const group = findItem(items, groupKey(groupId));
+      const session = sessionId ? findItem(items, sessionKey(sessionId)) : undefined;
+      const members = new Map<string, Member>();
+      for (const item of items) {
+        const member = String(item.pk).startsWith('MEMBER#') ? memberFromItem(item, clock) : undefined;
+        if (member) members.set(member.memberId, member);
+      }
+      return {
+        ...(group ? { group: strip<Group>(group) } : {}),
+        ...(session ? { session: strip<Session>(session) } : {}),
+        members,
+      };
+    },
+
     async listBookings(sessionId) {
       const items = await queryAll({
         KeyConditionExpression: 'pk = :p AND begins_with(sk, :b)',
@@ -278,7 +298,7 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
         if (session?.status !== 'scheduled') return { outcome: 'session-closed' };
         // A place freed between the two attempts: try booking again.
       }
-      throw new UnavailableError('The session is busy. Please try again.');
+      throw new UnavailableError(BUSY);
     },
 
     async cancelBooking(sessionId, memberId, at, event, known) {
@@ -309,7 +329,7 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
         if (result === true) return 'cancelled';
         if (result !== 0) throw new Error(`Booking cancel failed a condition on item ${result}`);
       }
-      throw new UnavailableError('The session is busy. Please try again.');
+      throw new UnavailableError(BUSY);
     },
 
     async offerNext(sessionId, offerExpiresAt, event) {
@@ -357,7 +377,7 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
         if (result === 0) return undefined;
         // The member left the waitlist meanwhile: look again.
       }
-      throw new UnavailableError('The session is busy. Please try again.');
+      throw new UnavailableError(BUSY);
     },
 
     async claimOffer(sessionId, memberId, at, event) {
@@ -394,59 +414,71 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
       return result === true ? 'expired' : 'not-offered';
     },
 
-    async reschedule(sessionId, times, event) {
-      const result = await transact([
-        {
-          Update: {
-            TableName: tableName,
-            Key: sessionKey(sessionId),
-            UpdateExpression:
-              'SET startsAt = :startsAt, endsAt = :endsAt, roomBookedUntil = :room, durationMinutes = :d, gsi1sk = :sk, gsi2sk = :sk, #seq = #seq + :one',
-            ConditionExpression: '#s = :scheduled',
-            ExpressionAttributeNames: { '#s': 'status', '#seq': 'sequence' },
-            ExpressionAttributeValues: {
-              ':startsAt': times.startsAt,
-              ':endsAt': times.endsAt,
-              ':room': times.roomBookedUntil,
-              ':d': times.durationMinutes,
-              ':sk': `${times.startsAt}#${sessionId}`,
-              ':one': 1,
-              ':scheduled': 'scheduled',
+    async reschedule(sessionId, times, event, guard) {
+      const result = await transact(
+        guarded(guard, [
+          {
+            Update: {
+              TableName: tableName,
+              Key: sessionKey(sessionId),
+              UpdateExpression:
+                'SET startsAt = :startsAt, endsAt = :endsAt, roomBookedUntil = :room, durationMinutes = :d, gsi1sk = :sk, gsi2sk = :sk, #seq = #seq + :one',
+              ConditionExpression: '#s = :scheduled',
+              ExpressionAttributeNames: { '#s': 'status', '#seq': 'sequence' },
+              ExpressionAttributeValues: {
+                ':startsAt': times.startsAt,
+                ':endsAt': times.endsAt,
+                ':room': times.roomBookedUntil,
+                ':d': times.durationMinutes,
+                ':sk': `${times.startsAt}#${sessionId}`,
+                ':one': 1,
+                ':scheduled': 'scheduled',
+              },
             },
           },
-        },
-        outboxPut(tableName, event),
-      ]);
-      return result === true ? 'rescheduled' : 'gone';
-    },
-
-    async cancelSession(sessionId, at, event) {
-      const result = await transact([
-        {
-          Update: {
-            TableName: tableName,
-            Key: sessionKey(sessionId),
-            UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at, #seq = #seq + :one REMOVE gsi2pk, gsi2sk',
-            ConditionExpression: '#s = :scheduled',
-            ExpressionAttributeNames: { '#s': 'status', '#seq': 'sequence' },
-            ExpressionAttributeValues: { ':cancelled': 'cancelled', ':scheduled': 'scheduled', ':at': at, ':one': 1 },
-          },
-        },
-        outboxPut(tableName, event),
-      ]);
-      return result === true ? 'cancelled' : 'already';
-    },
-
-    async recordAttendance(sessionId, present) {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: sessionKey(sessionId),
-          UpdateExpression: 'SET attendance = :present',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':present': present },
-        }),
+          outboxPut(tableName, event),
+        ]),
       );
+      if (result === true) return 'rescheduled';
+      return guard && result === 0 ? 'forbidden' : 'gone';
+    },
+
+    async cancelSession(sessionId, at, event, guard) {
+      const result = await transact(
+        guarded(guard, [
+          {
+            Update: {
+              TableName: tableName,
+              Key: sessionKey(sessionId),
+              UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at, #seq = #seq + :one REMOVE gsi2pk, gsi2sk',
+              ConditionExpression: '#s = :scheduled',
+              ExpressionAttributeNames: { '#s': 'status', '#seq': 'sequence' },
+              ExpressionAttributeValues: { ':cancelled': 'cancelled', ':scheduled': 'scheduled', ':at': at, ':one': 1 },
+            },
+          },
+          outboxPut(tableName, event),
+        ]),
+      );
+      if (result === true) return 'cancelled';
+      return guard && result === 0 ? 'forbidden' : 'already';
+    },
+
+    async recordAttendance(sessionId, present, guard) {
+      const update = {
+        TableName: tableName,
+        Key: sessionKey(sessionId),
+        UpdateExpression: 'SET attendance = :present',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':present': present },
+      };
+      if (!guard) {
+        await client.send(new UpdateCommand(update));
+        return 'recorded';
+      }
+      const result = await transact(guarded(guard, [{ Update: update }]));
+      if (result === 0) return 'forbidden';
+      if (result !== true) throw new NotFoundError('No session has this id.');
+      return 'recorded';
     },
 
     async listMemberBookings(memberId) {
