@@ -34,9 +34,10 @@ export const bundleTargets = { api: 250_000, worker: 300_000, cap: 500_000 } as 
  * enforces them. The 500 KB cap is enforced.
  */
 // Lowered 440 → 388 KB (API) and 480 → 424 KB (workers) when the schemas moved to zod/mini
-// (−59 to −64 KB a bundle). The largest API bundle is dashboard/sign-in, the one API function that
-// sends email itself (the SES v2 client is ~60 KB).
-export const bundleBudgets = { api: 388_000, worker: 424_000 } as const;
+// (−59 to −64 KB a bundle), then 388 → 360 KB and 424 → 397 KB with the stand-ins for the SDK's
+// event-stream code and endpoint cache (−21 to −27 KB a bundle). The largest API bundle is
+// dashboard/sign-in, the one API function that sends email itself (the SES v2 client is ~60 KB).
+export const bundleBudgets = { api: 360_000, worker: 397_000 } as const;
 
 interface TemplateResource {
   Type: string;

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
-import { esmRequireBanner, lambdaCredentialsModule } from '../../infra/bundling.ts';
+import { lambdaBuildOptions } from '../../infra/bundling.ts';
 import type { BenchSection, Cell } from '../section.ts';
 import { coldImports, lambdaNode, median, round } from '../support/cold-import.ts';
 
@@ -21,12 +21,25 @@ interface Lever {
   entry?: (functionModule: string, root: string) => string;
 }
 
+const without = (alias: Record<string, string> | undefined, name: string) =>
+  Object.fromEntries(Object.entries(alias ?? {}).filter(([from]) => from !== name));
+
 const levers: Lever[] = [
   { id: 'as deployed', change: '-' },
   {
     id: 'SDK credential chain',
     change: 'without the env-only credentials alias: the SDK default chain (SSO, ini files, IMDS, STS)',
-    options: ({ alias: _alias, ...base }) => base,
+    options: (base) => ({ ...base, alias: without(base.alias, '@aws-sdk/credential-provider-node') }),
+  },
+  {
+    id: 'SDK event-stream code',
+    change: "without the event-streams alias: the SDK's event-stream support, which no kith call uses",
+    options: (base) => ({ ...base, alias: without(base.alias, '@smithy/core/event-streams') }),
+  },
+  {
+    id: 'SDK endpoint cache',
+    change: "without the endpoint-cache alias: the DynamoDB client's endpoint cache on mnemonist's LRU",
+    options: (base) => ({ ...base, alias: without(base.alias, '@aws-sdk/endpoint-cache') }),
   },
   {
     id: 'one composition root',
@@ -67,18 +80,7 @@ export const leversSection: BenchSection = {
     mkdirSync(outDir, { recursive: true });
     try {
       const org = readFileSync(join(ctx.root, 'config', 'orgs', 'example.json'), 'utf8');
-      const base: BuildOptions = {
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node24',
-        minify: true,
-        mainFields: ['module', 'main'],
-        banner: { js: esmRequireBanner },
-        define: { 'process.env.KITH_ORG_JSON': JSON.stringify(JSON.stringify(JSON.parse(org))) },
-        alias: { '@aws-sdk/credential-provider-node': lambdaCredentialsModule },
-        logLevel: 'silent',
-      };
+      const base = lambdaBuildOptions(JSON.parse(org));
       const built: { subject: (typeof subjects)[number]; lever: Lever; file: string; bytes: number; gzip: number }[] = [];
       for (const subject of subjects) {
         const functionModule = join(ctx.root, 'functions', `${subject.name}.ts`);

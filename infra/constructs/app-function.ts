@@ -15,7 +15,7 @@ import type { FunctionUse, TopicName } from '../../functions/routes.ts';
 import type { OrgConfig } from '../../shared/domain/org/org-config.ts';
 import { envNames, topicEnvName } from '../../shared/runtime/env.ts';
 import { tableDefinition } from '../../shared/table-definition.ts';
-import { esmRequireBanner, lambdaCredentialsModule } from '../bundling.ts';
+import { esmRequireBanner, lambdaAliases } from '../bundling.ts';
 import { repoRoot } from '../load-org.ts';
 import { acknowledge, wildcardActionFinding, wildcardResourceFinding } from './nag.ts';
 
@@ -127,8 +127,9 @@ export class AppFunction extends Construct {
         // Functions read the org config from here (shared/runtime/aws-deps.ts): validated once, at synth.
         define: { 'process.env.KITH_ORG_JSON': JSON.stringify(JSON.stringify(props.org)) },
         // Lambda supplies credentials only as environment variables: the SDK's default chain (SSO, ini files,
-        // metadata, STS) can never be reached there, and is about 90 KB of each bundle. Lambda builds only.
-        esbuildArgs: { '--alias': `@aws-sdk/credential-provider-node=${lambdaCredentialsModule}` },
+        // metadata, STS) can never be reached there, and is about 90 KB of each bundle; nor does any call of
+        // kith use the SDK's event-stream code (~14 KB). Lambda builds only (infra/bundling.ts).
+        esbuildArgs: { '--alias': Object.entries(lambdaAliases).map(([from, to]) => `${from}=${to}`) },
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
       },
