@@ -114,5 +114,19 @@ describe('post-session check-in on the local stack', () => {
     for (const secret of [SENTINEL, 'Robin', 'Taylor', 'robin@example.com', ' 2 ']) expect(alert).not.toContain(secret);
     expect(alert).not.toMatch(/\blow\b/i);
     expect(alerts[0]!.subject).not.toMatch(/\d/);
+
+    // The facilitator follows the alert to the session's check-ins: who to follow up, never the comment
+    const summary = await stack.call('GET', `/admin/sessions/${sessionId}/checkins`, undefined, auth);
+    expect(summary.status).toBe(200);
+    expect(summary.json).toMatchObject({ groupName: 'Walk and talk', sent: 1, answered: 1, flagged: 1 });
+    expect(summary.json.followUps).toEqual([
+      expect.objectContaining({ memberId, displayName: 'Robin Taylor', reason: 'answer_below_threshold' }),
+    ]);
+    expect(JSON.stringify(summary.json)).not.toContain(SENTINEL);
+    const stranger = (await stack.call('POST', '/_dev/facilitators', { email: 'lee@example.org', displayName: 'Lee' })).json;
+    const refused = await stack.call('GET', `/admin/sessions/${sessionId}/checkins`, undefined, {
+      authorization: `Bearer ${stranger.token as string}`,
+    });
+    expect(refused.status).toBe(403);
   });
 });
