@@ -5,6 +5,7 @@ import { type BuildOptions, build } from 'esbuild';
 import { lambdaBuildOptions } from '../../infra/bundling.ts';
 import type { BenchSection, Cell } from '../section.ts';
 import { coldImports, lambdaNode, median, round } from '../support/cold-import.ts';
+import { literalTraitKeys } from '../support/literal-trait-keys.ts';
 
 /** One API function and one worker, the largest of each kind's usual shape. */
 const subjects = [
@@ -57,6 +58,12 @@ const levers: Lever[] = [
     id: 'SDK not bundled',
     change: "@aws-sdk/* left to the runtime's copy (loaded from node_modules here)",
     options: (base) => ({ ...base, external: ['@aws-sdk/*'] }),
+  },
+  {
+    id: 'SDK schemas tree-shaken',
+    change:
+      "the SDK's generated schemas with literal trait keys, as the proposed upstream fix writes them (smithy-typescript#1889; not deployed: it waits for the SDK)",
+    options: (base) => ({ ...base, plugins: [...(base.plugins ?? []), literalTraitKeys] }),
   },
   {
     id: 'zod classic',
