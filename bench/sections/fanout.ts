@@ -2,10 +2,15 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { makeHandler as makeTimerWorker } from '../../functions/platform/fire-timer.ts';
 import { createSesMailer } from '../../shared/adapters/aws/ses-mailer.ts';
-import { CHECKIN_SEND_KIND, checkinTimerName } from '../../shared/domain/checkins/send-checkins.ts';
+import {
+  CHECKIN_SEND_KIND,
+  CHECKIN_STOP_BEFORE_TIMEOUT_MS,
+  checkinTimerName,
+} from '../../shared/domain/checkins/send-checkins.ts';
 import type { Member } from '../../shared/domain/members/member.ts';
 import { timerMessageBody } from '../../shared/domain/timers/timer-message.ts';
 import type { Mailer } from '../../shared/ports/index.ts';
+import { TIMER_WORKER_TIMEOUT_SECONDS } from '../../shared/runtime/batch.ts';
 import { setLogSink } from '../../shared/runtime/logger.ts';
 import { createOrgMailer, MAIL_SENDER_CONCURRENCY, sesClientConfig } from '../../shared/runtime/mail.ts';
 import { groupWithSession } from '../../test/domain/sessions/helpers.ts';
@@ -19,6 +24,8 @@ import { round, sleep } from '../support/stats.ts';
 const ROSTER = 40;
 /** SQS batch size of the timer worker (infra consumeQueue) and the queue's maxReceiveCount. */
 const BATCH = 10;
+/** A continuation timer reaches the queue this long after it is scheduled (compressed: EventBridge Scheduler takes about a minute). */
+const CONTINUATION_DELAY_MS = 1000;
 const MAX_RECEIVES = 5;
 const T0 = '2026-11-22T10:00:00.000Z';
 
@@ -45,6 +52,8 @@ export interface FanoutResult {
   idealSeconds: number;
   ratio: number;
   redeliveries: number;
+  /** Check-in timers that stopped before the function's timeout and left the rest to a continuation timer. */
+  continuations: number;
   dlq: number;
   maxInvocationSeconds: number;
   dynamoCallsPerEmail: number;
@@ -122,6 +131,7 @@ export const fanout: BenchSection = {
         'N/rate s',
         'x ideal',
         'redelivered',
+        'continued',
         'DLQ',
         'max batch s',
         'DDB calls/email',
@@ -141,6 +151,7 @@ export const fanout: BenchSection = {
           'N/rate s': round(r.idealSeconds, 1),
           'x ideal': round(r.ratio, 3),
           redelivered: r.redeliveries,
+          continued: r.continuations,
           DLQ: r.dlq,
           'max batch s': round(r.maxInvocationSeconds, 1),
           'DDB calls/email': round(r.dynamoCallsPerEmail, 2),
@@ -166,6 +177,7 @@ export const fanout: BenchSection = {
         'Timer worker runs: a failed record goes back on the queue after 1 s (SQS would wait the 180 s visibility timeout) and to the DLQ after 5 receives; "lost" = never accepted by the stand-in when the queue is empty (or, marked, still unsent at the cut-off of 4 × N / rate + 180 s).',
         'Mailer-only runs (2 mailers, 50 sends in flight each, no queue): "lost" = sends the mailer gave up on (after maxWaitMs of waiting and throttling, 20 s); in the worker such a message goes back to its queue and is sent later.',
         '"before" = the mailer as aws-deps built it before this change: createSesMailer on a default SESv2Client (standard retries, 3 attempts), no pacing.',
+        `Each worker invocation has the deployed ${TIMER_WORKER_TIMEOUT_SECONDS} s timeout (its context's remaining time): a check-in timer stops starting sends ${CHECKIN_STOP_BEFORE_TIMEOUT_MS / 1000} s before it and schedules a continuation ("continued"), queued here after ${CONTINUATION_DELAY_MS / 1000} s (EventBridge Scheduler fires it after about a minute); "max batch s" over the timeout would be a killed invocation.`,
         'Reminder timers are recorded by an in-memory scheduler (EventBridge Scheduler is not part of this run).',
       ],
       data: { runs: results },
@@ -234,6 +246,7 @@ async function mailerOnly(run: Run, seed: BenchDeps, ses: Awaited<ReturnType<typ
     idealSeconds: ideal,
     ratio: wallMs / 1000 / ideal,
     redeliveries: 0,
+    continuations: 0,
     dlq: failed,
     maxInvocationSeconds: 0,
     dynamoCallsPerEmail: 0,
@@ -298,9 +311,21 @@ async function fanOut(
 
   // The worker instances, each built as a deployed one (its own SES client and mailer), on a clock past the check-in time.
   const now = new Date(Date.parse(T0) + 4 * 86_400_000).toISOString();
-  const instances = Array.from({ length: MAIL_SENDER_CONCURRENCY }, () =>
-    makeTimerWorker(benchDeps(table, { mail: instanceMailer(run, seed, ses.endpoint), now })),
-  );
+  const instances = Array.from({ length: MAIL_SENDER_CONCURRENCY }, () => {
+    const deps = benchDeps(table, { mail: instanceMailer(run, seed, ses.endpoint), now });
+    const schedule = deps.scheduler.schedule;
+    // A check-in timer's continuation goes back on the queue, as EventBridge Scheduler would put it there.
+    deps.scheduler.schedule = async (timer) => {
+      if (timer.payload.kind !== CHECKIN_SEND_KIND) return schedule(timer);
+      continuations++;
+      pending++;
+      setTimeout(() => {
+        queue.push({ record: sqsRecord(`c-${continuations}`, timerMessageBody(timer)), receives: 0 });
+        pending--;
+      }, CONTINUATION_DELAY_MS);
+    };
+    return makeTimerWorker(deps);
+  });
 
   ses.reset(run.rate);
   const ideal = run.n / run.rate;
@@ -309,6 +334,9 @@ async function fanOut(
   const queue = [...records];
   let inFlight = 0;
   let redeliveries = 0;
+  let continuations = 0;
+  /** Continuations on their way to the queue (the run is not over while one is). */
+  let pending = 0;
   let dlq = 0;
   let maxInvocation = 0;
   let cutOff = false;
@@ -321,7 +349,7 @@ async function fanOut(
       }
       const batch = queue.splice(0, BATCH);
       if (batch.length === 0) {
-        if (inFlight === 0 && queue.length === 0) return;
+        if (inFlight === 0 && pending === 0 && queue.length === 0) return;
         await sleep(50);
         continue;
       }
@@ -329,7 +357,9 @@ async function fanOut(
       for (const b of batch) b.receives++;
       const t0 = performance.now();
       const event: SQSEvent = { Records: batch.map((b) => b.record) };
-      const response = await handler(event, {} as never);
+      // The deployed timeout, as Lambda's context tells it
+      const context = { getRemainingTimeInMillis: () => TIMER_WORKER_TIMEOUT_SECONDS * 1000 - (performance.now() - t0) };
+      const response = await handler(event, context as never);
       maxInvocation = Math.max(maxInvocation, performance.now() - t0);
       const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       for (const b of batch) {
@@ -366,6 +396,7 @@ async function fanOut(
     idealSeconds: ideal,
     ratio: wallMs / 1000 / ideal,
     redeliveries,
+    continuations,
     dlq,
     maxInvocationSeconds: maxInvocation / 1000,
     dynamoCallsPerEmail: taken.length / sent,

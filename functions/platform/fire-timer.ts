@@ -17,9 +17,9 @@ import { emitMetric, metricNames } from '../../shared/runtime/metrics.ts';
  * the kind picks the handler. Unknown kinds and malformed bodies throw, so they end in the DLQ.
  */
 export const makeHandler = (deps: TimerDeps & Pick<Deps, 'org'>) =>
-  sqsHandler('fire-timer', async (body) => {
+  sqsHandler('fire-timer', async (body, _record, invocation) => {
     const timer = parseTimerMessage(body);
-    await fireTimer(deps, timer);
+    await fireTimer(deps, timer, invocation);
     // After the heartbeat is recorded: the operator alarm fires when this metric stops (infra/constructs/alarms.ts).
     if (timer.kind === HEARTBEAT_KIND) emitMetric(deps.org.slug, metricNames.timerHeartbeat);
   });

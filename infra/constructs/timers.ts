@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { timerWorker } from '../../functions/routes.ts';
 import type { OrgConfig } from '../../shared/domain/org/org-config.ts';
 import { HEARTBEAT_KIND } from '../../shared/domain/timers/heartbeat.ts';
+import { TIMER_WORKER_TIMEOUT_SECONDS } from '../../shared/runtime/batch.ts';
 import { MAIL_SENDER_CONCURRENCY } from '../../shared/runtime/mail.ts';
 import type { Alarms } from './alarms.ts';
 import { heartbeatPeriodMinutes } from './alarms.ts';
@@ -14,7 +15,7 @@ import { AppFunction, type Bindings, type SchedulerBinding } from './app-functio
 import { acknowledge, wildcardActionFinding } from './nag.ts';
 import { queueWithDeadLetters } from './queues.ts';
 
-const workerTimeout = Duration.seconds(30);
+const workerTimeout = Duration.seconds(TIMER_WORKER_TIMEOUT_SECONDS);
 
 /** A timer due this long ago and still on the queue means the worker is stuck. */
 export const timerQueueMaxAge = Duration.minutes(10);
@@ -109,8 +110,9 @@ export class Timers extends Construct implements SchedulerBinding {
     });
     worker.bindUses(timerWorker.uses, bindings);
     // Check-in sends are the one large email fan-out: at most this many instances send at once, each
-    // paced at its share of the account's SES rate (shared/runtime/mail.ts). A timer behind them waits
-    // at most one batch (≤ the 30 s timeout); escalation timeouts are minutes.
+    // paced at its share of the account's SES rate (shared/runtime/mail.ts), and each stops starting
+    // sends 10 s before the timeout, leaving the rest to a continuation timer (send-checkins.ts). A timer
+    // behind them waits at most one batch (< the 30 s timeout); escalation timeouts are minutes.
     worker.consumeQueue(this.queue, { maxConcurrency: MAIL_SENDER_CONCURRENCY });
     this.props.alarms.watchAlarmLines(worker.logGroup, 'a safeguarding escalation went through every level unacknowledged');
     this.worker = worker;

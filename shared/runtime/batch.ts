@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import type { DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createLogger } from './logger.ts';
 
 /**
@@ -9,10 +9,26 @@ import { createLogger } from './logger.ts';
  */
 const logger = createLogger('batch');
 
-export function sqsHandler(name: string, fn: (body: string, record: SQSRecord) => Promise<void>) {
+/**
+ * The timer worker's timeout (infra/constructs/timers.ts): a check-in fan-out stops starting sends
+ * in time to finish within it (shared/domain/checkins/send-checkins.ts), and a safety timer behind a
+ * batch of them waits at most this long.
+ */
+export const TIMER_WORKER_TIMEOUT_SECONDS = 30;
+
+/** What a record's handler may know of its invocation: the time left before the function's timeout. */
+export interface Invocation {
+  remainingMs(): number;
+}
+
+export function sqsHandler(name: string, fn: (body: string, record: SQSRecord, invocation: Invocation) => Promise<void>) {
   return middy(
-    async (event: SQSEvent): Promise<SQSBatchResponse> => {
-      const results = await Promise.allSettled(event.Records.map((record) => fn(record.body, record)));
+    async (event: SQSEvent, context?: Partial<Context>): Promise<SQSBatchResponse> => {
+      // Lambda's context knows; a caller without one (a test, the local stack) has no timeout.
+      const invocation: Invocation = {
+        remainingMs: () => context?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
+      };
+      const results = await Promise.allSettled(event.Records.map((record) => fn(record.body, record, invocation)));
       const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
       results.forEach((result, i) => {
         const record = event.Records[i];

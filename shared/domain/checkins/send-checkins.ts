@@ -1,6 +1,7 @@
 import type { Deps } from '../../ports/index.ts';
 import { TOKEN_PURPOSE } from '../members/member.ts';
 import type { Session } from '../sessions/model.ts';
+import type { TimerRun } from '../timers/fire-timer.ts';
 import type { TimerMessage } from '../timers/timer-message.ts';
 import { CHECKIN_ANSWERS, type CheckinAnswerLink, checkinEmail } from './checkin-emails.ts';
 
@@ -48,7 +49,17 @@ export async function scheduleCheckin(
   });
 }
 
-export type CheckinSendOutcome = { outcome: 'skipped' } | { outcome: 'sent'; sent: number; duplicates: number; excluded: number };
+export type CheckinSendOutcome =
+  | { outcome: 'skipped' }
+  | { outcome: 'sent'; sent: number; duplicates: number; excluded: number }
+  | { outcome: 'continued'; sent: number; duplicates: number; excluded: number; left: number };
+
+/**
+ * Stop starting sends when the invocation has less than this left: one more send (its paced wait
+ * at the usual rate, the SES call, three writes, the reminder timer) fits in it with room to spare
+ * before the function's 30 s timeout (infra/constructs/timers.ts). The rest goes on by timer.
+ */
+export const CHECKIN_STOP_BEFORE_TIMEOUT_MS = 10_000;
 
 type CheckinDeps = Pick<
   Deps,
@@ -63,7 +74,7 @@ type CheckinDeps = Pick<
  * whose address does not bounce. Each gets one email, at most once per session (delivery log), so a
  * duplicate or retried timer sends only what is missing.
  */
-export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Promise<CheckinSendOutcome> {
+export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage, run?: TimerRun): Promise<CheckinSendOutcome> {
   const sessionId = typeof timer.sessionId === 'string' ? timer.sessionId : '';
   if (!sessionId) throw new Error('checkin-send timer without its session id');
   if (!deps.org.checkins.enabled) return { outcome: 'skipped' };
@@ -73,10 +84,15 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
   const group = await deps.sessions.getGroup(session.groupId);
   if (!group) return { outcome: 'skipped' };
 
-  const recipients =
+  // In id order, so a continuation (`resumeAfter`: the last member it reached) picks up where this stopped.
+  const resumeAfter = typeof timer.resumeAfter === 'string' ? timer.resumeAfter : '';
+  const recipients = (
     session.attendance !== undefined
       ? [...new Set(session.attendance)]
-      : (await deps.sessions.listBookings(sessionId)).filter((b) => b.status === 'booked').map((b) => b.memberId);
+      : (await deps.sessions.listBookings(sessionId)).filter((b) => b.status === 'booked').map((b) => b.memberId)
+  )
+    .sort()
+    .filter((memberId) => memberId > resumeAfter);
 
   const sendOne = async (memberId: string): Promise<'sent' | 'duplicate' | 'excluded'> => {
     const member = await deps.members.get(memberId);
@@ -115,7 +131,18 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage): Prom
   // One member's failure (a throttled send, a bad address) must not keep the others from theirs:
   // every recipient is tried, then the timer fails (and is retried) if any send failed.
   const failures: unknown[] = [];
-  for (const memberId of recipients) {
+  for (const [i, memberId] of recipients.entries()) {
+    if (i > 0 && run && run.remainingMs() < CHECKIN_STOP_BEFORE_TIMEOUT_MS) {
+      // Out of time: the rest by a continuation timer (same name: repeats collapse into one), not by
+      // the function's timeout, which would fail the whole batch and retry it only after minutes.
+      await deps.scheduler.schedule({
+        name: checkinTimerName(sessionId),
+        at: deps.clock.now(),
+        payload: { kind: CHECKIN_SEND_KIND, sessionId, resumeAfter: recipients[i - 1] },
+      });
+      if (failures.length) throw failures[0];
+      return { outcome: 'continued', sent, duplicates, excluded, left: recipients.length - i };
+    }
     try {
       const outcome = await sendOne(memberId);
       if (outcome === 'sent') sent++;

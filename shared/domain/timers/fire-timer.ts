@@ -29,8 +29,16 @@ export type TimerDeps = Pick<
   | 'scheduler'
 >;
 
+/**
+ * The invocation a timer runs in: how long it has left before the function's timeout. A handler
+ * with much to do (a check-in fan-out) stops in time and schedules the rest instead of being killed.
+ */
+export interface TimerRun {
+  remainingMs(): number;
+}
+
 /** Handles one fired timer. Must tolerate duplicate and late delivery (timers are at-least-once). */
-export type TimerKindHandler = (deps: TimerDeps, timer: TimerMessage) => Promise<void>;
+export type TimerKindHandler = (deps: TimerDeps, timer: TimerMessage, run?: TimerRun) => Promise<void>;
 
 /** Every timer kind and its handler. Features register their kinds here. */
 export const timerKinds: Readonly<Record<string, TimerKindHandler>> = {
@@ -45,8 +53,8 @@ export const timerKinds: Readonly<Record<string, TimerKindHandler>> = {
   [SESSION_REMINDER_KIND]: async (deps, timer) => {
     await sendSessionReminder(deps, timer);
   },
-  [CHECKIN_SEND_KIND]: async (deps, timer) => {
-    await sendCheckins(deps, timer);
+  [CHECKIN_SEND_KIND]: async (deps, timer, run) => {
+    await sendCheckins(deps, timer, run);
   },
   [CHECKIN_REMINDER_KIND]: async (deps, timer) => {
     await sendCheckinReminder(deps, timer);
@@ -54,8 +62,8 @@ export const timerKinds: Readonly<Record<string, TimerKindHandler>> = {
 };
 
 /** Runs the handler of the timer's kind; an unknown kind throws, so the message ends in the DLQ. */
-export async function fireTimer(deps: TimerDeps, timer: TimerMessage): Promise<void> {
+export async function fireTimer(deps: TimerDeps, timer: TimerMessage, run?: TimerRun): Promise<void> {
   const handle = Object.hasOwn(timerKinds, timer.kind) ? timerKinds[timer.kind] : undefined;
   if (!handle) throw new UnknownTimerKindError(timer.kind);
-  await handle(deps, timer);
+  await handle(deps, timer, run);
 }

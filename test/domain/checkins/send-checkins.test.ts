@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { answerCheckin } from '../../../shared/domain/checkins/answer-checkin.ts';
 import {
   CHECKIN_SEND_KIND,
+  CHECKIN_STOP_BEFORE_TIMEOUT_MS,
   checkinReminderTimerName,
   checkinTimerName,
   sendCheckins,
@@ -49,6 +50,40 @@ async function fireCheckin(deps: TestDeps, sessionId: string) {
 }
 
 describe('check-in sending', () => {
+  it('stops before the function times out and goes on by a continuation timer: everyone once, none twice', async () => {
+    // Prepare: five members; the invocation "has time" for two sends
+    const deps = await testDeps();
+    const { session, people } = await bookedSession(deps, ['a', 'b', 'c', 'd', 'e']);
+    const timer = deps.scheduler.timers.get(checkinTimerName(session.sessionId))!;
+    deps.clock.set(timer.at);
+    let started = 0;
+    const countingMail = deps.mail.send.bind(deps.mail);
+    deps.mail.send = async (message) => {
+      started++;
+      return countingMail(message);
+    };
+    const run = { remainingMs: () => (started < 2 ? 25_000 : CHECKIN_STOP_BEFORE_TIMEOUT_MS - 1) };
+
+    // Act: the first invocation, then the continuation it leaves (no deadline)
+    const first = await sendCheckins(deps, { ...timer.payload, name: timer.name, dueAt: timer.at.toISOString() } as never, run);
+    const continuation = deps.scheduler.timers.get(checkinTimerName(session.sessionId))!;
+    const second = await fire(deps, continuation);
+
+    // Assess
+    expect(first).toMatchObject({ outcome: 'continued', sent: 2, left: 3 });
+    const ids = people.map((p) => p.memberId).sort();
+    expect(continuation.payload).toEqual({ kind: CHECKIN_SEND_KIND, sessionId: session.sessionId, resumeAfter: ids[1] });
+    expect(second).toBeUndefined();
+    expect(
+      checkinMail(deps)
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(people.map((p) => p.email).sort());
+    // A late duplicate of the original timer sends nothing more
+    await fire(deps, timer);
+    expect(checkinMail(deps)).toHaveLength(5);
+  });
+
   it('schedules one timer per session at end + delay when sessions are created', async () => {
     const deps = await testDeps();
     const { session } = await bookedSession(deps, []);
