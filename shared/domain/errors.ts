@@ -58,3 +58,11 @@ export class ExpiredTokenError extends DomainError {
 export class UnavailableError extends DomainError {
   override name = 'UnavailableError';
 }
+
+/**
+ * A send not started, or not retried, because the caller's time budget (`SendOptions.maxWaitMs`)
+ * would run out first: nothing went out; the caller goes on later (a worker before its timeout).
+ */
+export class SendTimeBudgetError extends Error {
+  override name = 'SendTimeBudgetError';
+}

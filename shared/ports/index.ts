@@ -59,8 +59,17 @@ export interface EmailMessage {
   attachments?: { filename: string; contentType: string; content: string }[];
 }
 
+export interface SendOptions {
+  /**
+   * The longest this send may wait for its turn under the account's rate (a paced mailer): a caller
+   * with a deadline (a worker before its timeout) says how long it can give; past it the send fails
+   * unsent (SendTimeBudgetError), rather than running past the function's timeout.
+   */
+  maxWaitMs?: number;
+}
+
 export interface Mailer {
-  send(message: EmailMessage): Promise<{ messageId: string }>;
+  send(message: EmailMessage, options?: SendOptions): Promise<{ messageId: string }>;
   /** On the account's suppression list (bounced or complained): SES would silently drop mail to it. */
   isSuppressed(address: string): Promise<boolean>;
 }

@@ -1,3 +1,4 @@
+import { SendTimeBudgetError } from '../../domain/errors.ts';
 import type { Mailer } from '../../ports/index.ts';
 
 export interface PacedMailerOptions {
@@ -58,11 +59,15 @@ export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): P
   /** Counts the halvings; a slot remembers the one it was paced under. */
   let epoch = 0;
 
-  /** Reserves the next free slot and waits for it. Slots are handed out in call order. */
-  const slot = async (): Promise<number> => {
+  /**
+   * Reserves the next free slot and waits for it. Slots are handed out in call order. A slot later
+   * than `latest` is not taken (the send would outlast its caller's budget): undefined.
+   */
+  const slot = async (latest: number): Promise<number | undefined> => {
     const pacedUnder = epoch;
     const t = now();
     const at = Math.max(t, nextSlot);
+    if (at > latest) return undefined;
     nextSlot = at + 1000 / rate;
     if (at > t) await sleep(at - t);
     return pacedUnder;
@@ -72,10 +77,15 @@ export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): P
     currentRate: () => rate,
     throttled: () => throttledCount,
     isSuppressed: (address) => inner.isSuppressed(address),
-    async send(message) {
+    async send(message, options) {
       const started = now();
+      // The caller's budget bounds every wait, the first included; the mailer's own, the retries.
+      const callerBudget = options?.maxWaitMs ?? Number.POSITIVE_INFINITY;
+      const outOfTime = () =>
+        new SendTimeBudgetError(`Not sent within the caller's ${Math.round(callerBudget)} ms at ${rate.toFixed(1)}/s`);
       for (;;) {
-        const pacedUnder = await slot();
+        const pacedUnder = await slot(started + callerBudget);
+        if (pacedUnder === undefined) throw outOfTime();
         try {
           const result = await inner.send(message);
           rate = Math.min(ceiling, rate + configured / 20);
@@ -87,6 +97,7 @@ export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): P
             rate = Math.max(floor, rate / 2);
             epoch++;
           }
+          if (now() - started > callerBudget) throw outOfTime();
           if (now() - started > maxWaitMs) throw error;
         }
       }

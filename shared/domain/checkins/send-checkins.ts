@@ -1,4 +1,5 @@
 import type { Deps } from '../../ports/index.ts';
+import { SendTimeBudgetError } from '../errors.ts';
 import { TOKEN_PURPOSE } from '../members/member.ts';
 import type { Session } from '../sessions/model.ts';
 import type { TimerRun } from '../timers/fire-timer.ts';
@@ -61,6 +62,9 @@ export type CheckinSendOutcome =
  */
 export const CHECKIN_STOP_BEFORE_TIMEOUT_MS = 10_000;
 
+/** What a send leaves of the invocation for the writes after it (delivery log, check-in, reminder timer). */
+const AFTER_SEND_MS = 4_000;
+
 type CheckinDeps = Pick<
   Deps,
   'org' | 'sessions' | 'members' | 'clock' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'checkins' | 'scheduler'
@@ -115,7 +119,11 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage, run?:
     let result: { messageId: string };
     try {
       const links = await checkinLinks(deps, sessionId, memberId);
-      result = await deps.mail.send(checkinEmail(deps.org, member.email, member.displayName ?? '', group.name, links));
+      // A send may wait for its turn under the account's rate only as long as the invocation can give
+      result = await deps.mail.send(
+        checkinEmail(deps.org, member.email, member.displayName ?? '', group.name, links),
+        run ? { maxWaitMs: Math.max(0, run.remainingMs() - AFTER_SEND_MS) } : undefined,
+      );
     } catch (error) {
       await deps.deliveries.release(key);
       throw error;
@@ -131,24 +139,28 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage, run?:
   // One member's failure (a throttled send, a bad address) must not keep the others from theirs:
   // every recipient is tried, then the timer fails (and is retried) if any send failed.
   const failures: unknown[] = [];
+  // Out of time: the rest (from recipient i) by a continuation timer (same name: repeats collapse into
+  // one), not by the function's timeout, which would fail the whole batch and retry it after minutes.
+  const continueFrom = async (i: number): Promise<CheckinSendOutcome> => {
+    const after = i > 0 ? recipients[i - 1] : resumeAfter;
+    await deps.scheduler.schedule({
+      name: checkinTimerName(sessionId),
+      at: deps.clock.now(),
+      payload: { kind: CHECKIN_SEND_KIND, sessionId, ...(after ? { resumeAfter: after } : {}) },
+    });
+    if (failures.length) throw failures[0];
+    return { outcome: 'continued', sent, duplicates, excluded, left: recipients.length - i };
+  };
   for (const [i, memberId] of recipients.entries()) {
-    if (i > 0 && run && run.remainingMs() < CHECKIN_STOP_BEFORE_TIMEOUT_MS) {
-      // Out of time: the rest by a continuation timer (same name: repeats collapse into one), not by
-      // the function's timeout, which would fail the whole batch and retry it only after minutes.
-      await deps.scheduler.schedule({
-        name: checkinTimerName(sessionId),
-        at: deps.clock.now(),
-        payload: { kind: CHECKIN_SEND_KIND, sessionId, resumeAfter: recipients[i - 1] },
-      });
-      if (failures.length) throw failures[0];
-      return { outcome: 'continued', sent, duplicates, excluded, left: recipients.length - i };
-    }
+    if (i > 0 && run && run.remainingMs() < CHECKIN_STOP_BEFORE_TIMEOUT_MS) return continueFrom(i);
     try {
       const outcome = await sendOne(memberId);
       if (outcome === 'sent') sent++;
       else if (outcome === 'duplicate') duplicates++;
       else excluded++;
     } catch (error) {
+      // Not sent for want of time (its claim released): this member starts the continuation
+      if (error instanceof SendTimeBudgetError) return continueFrom(i);
       failures.push(error);
     }
   }

@@ -57,6 +57,31 @@ describe('paced mailer', () => {
     expect(ses.sentAt.map((s) => s.at)).toEqual([0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800]);
   });
 
+  it("never waits past a caller's budget: the send fails unsent at once and leaves its slot to the next", async () => {
+    // Prepare: 2/s, four sends already queued (slots at 0, 500, 1000, 1500 ms)
+    const time = virtualTime();
+    const ses = fakeSes();
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 2, ...time });
+    const queued = ['a', 'b', 'c', 'd'].map((n) => mailer.send(message(`${n}@example.com`)));
+
+    // Act: one that may wait at most 1.2 s (its slot would be at 2 s), then one without a budget
+    const late = mailer.send(message('late@example.com'), { maxWaitMs: 1_200 });
+    await expect(late).rejects.toMatchObject({ name: 'SendTimeBudgetError' });
+    const next = mailer.send(message('next@example.com'));
+    await Promise.all([...queued, next]);
+
+    // Assess: nothing sent for the late one, and the next took the slot it left (at 4 × 500 ms)
+    expect(ses.sentAt.map((s) => s.to)).toEqual([
+      'a@example.com',
+      'b@example.com',
+      'c@example.com',
+      'd@example.com',
+      'next@example.com',
+    ]);
+    expect(time.now()).toBe(2000);
+  });
+
   it('hands out slots in call order when sends overlap', async () => {
     const time = virtualTime();
     const ses = fakeSes();

@@ -7,6 +7,7 @@ import {
   checkinTimerName,
   sendCheckins,
 } from '../../../shared/domain/checkins/send-checkins.ts';
+import { SendTimeBudgetError } from '../../../shared/domain/errors.ts';
 import { updateBooking } from '../../../shared/domain/sessions/book-session.ts';
 import { recordAttendance } from '../../../shared/domain/sessions/roster.ts';
 import { cancelSession, rescheduleSession } from '../../../shared/domain/sessions/schedule-sessions.ts';
@@ -90,6 +91,34 @@ describe('check-in sending', () => {
     const timer = deps.scheduler.timers.get(checkinTimerName(session.sessionId));
     expect(timer?.payload).toEqual({ kind: CHECKIN_SEND_KIND, sessionId: session.sessionId });
     expect(timer?.at.getTime()).toBe(new Date(session.endsAt).getTime() + deps.org.checkins.delayMinutes * MINUTE);
+  });
+
+  it('a send refused for want of time starts the continuation itself: nothing lost, nothing twice', async () => {
+    const deps = await testDeps();
+    const { session, people } = await bookedSession(deps, ['a', 'b', 'c', 'd']);
+    const timer = deps.scheduler.timers.get(checkinTimerName(session.sessionId))!;
+    deps.clock.set(timer.at);
+    const send = deps.mail.send.bind(deps.mail);
+    let calls = 0;
+    const budgets: (number | undefined)[] = [];
+    deps.mail.send = async (message, options) => {
+      budgets.push(options?.maxWaitMs);
+      if (++calls === 3) throw new SendTimeBudgetError('no slot in time');
+      return send(message);
+    };
+    const run = { remainingMs: () => 25_000 };
+    const first = await sendCheckins(deps, { ...timer.payload, name: timer.name, dueAt: timer.at.toISOString() } as never, run);
+    const continuation = deps.scheduler.timers.get(checkinTimerName(session.sessionId))!;
+    const ids = people.map((p) => p.memberId).sort();
+    expect(first).toMatchObject({ outcome: 'continued', sent: 2, left: 2 });
+    expect(continuation.payload).toMatchObject({ resumeAfter: ids[1] });
+    expect(budgets[0]).toBe(21_000); // the invocation's time less what the writes after a send need
+    await fire(deps, continuation);
+    expect(
+      checkinMail(deps)
+        .map((m) => m.to)
+        .sort(),
+    ).toEqual(people.map((p) => p.email).sort());
   });
 
   it('sends once to each booked member who wants check-ins, with one-click unsubscribe headers and crisis lines', async () => {
