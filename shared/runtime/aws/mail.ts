@@ -5,8 +5,9 @@ import { createOrgMailer, sesClientConfig } from '../mail.ts';
 import { org } from './core.ts';
 
 /**
- * The mail provider: SES v2 (adaptive retries), from the org's address, through the member or staff
- * configuration set, paced at this instance's share of the org's SES send rate (shared/runtime/mail.ts).
+ * The mail provider: SES v2 (the SDK retries server errors; a throttled answer is the pacer's), from
+ * the org's address, through the member or staff configuration set, paced at this instance's share
+ * of the org's SES send rate (shared/runtime/mail.ts).
  */
 export const mail = (): Deps['mail'] =>
   createOrgMailer(new SESv2Client(sesClientConfig), org(), {
