@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, UnavailableError } from '../../../domain/errors.ts';
+import type { DomainEvent } from '../../../domain/events.ts';
 import type { Member } from '../../../domain/members/member.ts';
 import type { Booking, Group, Session } from '../../../domain/sessions/model.ts';
 import type { Clock, GroupGuard, SessionRepository } from '../../../ports/index.ts';
@@ -112,6 +113,36 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
           ...items,
         ]
       : items;
+
+  /**
+   * A change members are told about, to a session still scheduled: the update (which also raises the
+   * session's sequence) and its event in one transaction, behind the guard. `not-scheduled`: the
+   * session is cancelled or unknown.
+   */
+  const changeScheduled = async (
+    sessionId: string,
+    update: { set: string; remove?: string; values: Record<string, unknown> },
+    event: DomainEvent,
+    guard: GroupGuard | undefined,
+  ): Promise<'changed' | 'forbidden' | 'not-scheduled'> => {
+    const result = await transact(
+      guarded(guard, [
+        {
+          Update: {
+            TableName: tableName,
+            Key: sessionKey(sessionId),
+            UpdateExpression: `SET ${update.set}, #seq = #seq + :one${update.remove ? ` REMOVE ${update.remove}` : ''}`,
+            ConditionExpression: '#s = :scheduled',
+            ExpressionAttributeNames: { '#s': 'status', '#seq': 'sequence' },
+            ExpressionAttributeValues: { ...update.values, ':one': 1, ':scheduled': 'scheduled' },
+          },
+        },
+        outboxPut(tableName, event),
+      ]),
+    );
+    if (result === true) return 'changed';
+    return guard && result === 0 ? 'forbidden' : 'not-scheduled';
+  };
 
   return {
     async createGroup(group) {
@@ -415,52 +446,32 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
     },
 
     async reschedule(sessionId, times, event, guard) {
-      const result = await transact(
-        guarded(guard, [
-          {
-            Update: {
-              TableName: tableName,
-              Key: sessionKey(sessionId),
-              UpdateExpression:
-                'SET startsAt = :startsAt, endsAt = :endsAt, roomBookedUntil = :room, durationMinutes = :d, gsi1sk = :sk, gsi2sk = :sk, #seq = #seq + :one',
-              ConditionExpression: '#s = :scheduled',
-              ExpressionAttributeNames: { '#s': 'status', '#seq': 'sequence' },
-              ExpressionAttributeValues: {
-                ':startsAt': times.startsAt,
-                ':endsAt': times.endsAt,
-                ':room': times.roomBookedUntil,
-                ':d': times.durationMinutes,
-                ':sk': `${times.startsAt}#${sessionId}`,
-                ':one': 1,
-                ':scheduled': 'scheduled',
-              },
-            },
+      const result = await changeScheduled(
+        sessionId,
+        {
+          set: 'startsAt = :startsAt, endsAt = :endsAt, roomBookedUntil = :room, durationMinutes = :d, gsi1sk = :sk, gsi2sk = :sk',
+          values: {
+            ':startsAt': times.startsAt,
+            ':endsAt': times.endsAt,
+            ':room': times.roomBookedUntil,
+            ':d': times.durationMinutes,
+            ':sk': `${times.startsAt}#${sessionId}`,
           },
-          outboxPut(tableName, event),
-        ]),
+        },
+        event,
+        guard,
       );
-      if (result === true) return 'rescheduled';
-      return guard && result === 0 ? 'forbidden' : 'gone';
+      return result === 'changed' ? 'rescheduled' : result === 'forbidden' ? 'forbidden' : 'gone';
     },
 
     async cancelSession(sessionId, at, event, guard) {
-      const result = await transact(
-        guarded(guard, [
-          {
-            Update: {
-              TableName: tableName,
-              Key: sessionKey(sessionId),
-              UpdateExpression: 'SET #s = :cancelled, cancelledAt = :at, #seq = #seq + :one REMOVE gsi2pk, gsi2sk',
-              ConditionExpression: '#s = :scheduled',
-              ExpressionAttributeNames: { '#s': 'status', '#seq': 'sequence' },
-              ExpressionAttributeValues: { ':cancelled': 'cancelled', ':scheduled': 'scheduled', ':at': at, ':one': 1 },
-            },
-          },
-          outboxPut(tableName, event),
-        ]),
+      const result = await changeScheduled(
+        sessionId,
+        { set: '#s = :cancelled, cancelledAt = :at', remove: 'gsi2pk, gsi2sk', values: { ':cancelled': 'cancelled', ':at': at } },
+        event,
+        guard,
       );
-      if (result === true) return 'cancelled';
-      return guard && result === 0 ? 'forbidden' : 'already';
+      return result === 'changed' ? 'cancelled' : result === 'forbidden' ? 'forbidden' : 'already';
     },
 
     async recordAttendance(sessionId, present, guard) {
