@@ -272,6 +272,8 @@ export const topicConsumers: readonly TopicConsumer[] = [
         'WaitlistOffered',
         'GroupJoinApproved',
         'MemberErased',
+        // Its own continuation of a fan-out it had no time to finish (send-session-email.ts).
+        'SessionMailContinued',
       ],
     },
     uses: ['table', 'tokens', 'mail', 'scheduler', 'publicUrl'],

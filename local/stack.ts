@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** Where log lines go instead of stdout (tests that read every line); overrides `quiet`. */
   logLine?: (line: string) => void;
+  /** The topic consumers' timeout; default 30 s, as deployed (tests shorten it to watch a fan-out continue). */
+  consumerTimeoutMs?: number;
 }
 
 export interface LocalStack {
@@ -164,7 +166,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const consumers: QueueConsumer[] = [];
     for (const { consumer, queue } of consumerQueues) {
       const make = await loadFunction<SQSEvent, SQSBatchResponse>(consumer.entry);
-      consumers.push({ queue, handler: make(deps) });
+      consumers.push({
+        queue,
+        handler: make(deps),
+        ...(options.consumerTimeoutMs ? { timeoutMs: options.consumerTimeoutMs } : {}),
+      });
     }
     const makeTimerWorker = await loadFunction<SQSEvent, SQSBatchResponse>(timerWorker.entry);
     consumers.push({ queue: timerQueue, handler: makeTimerWorker(deps) });

@@ -1,19 +1,20 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { makeHandler as makeTimerWorker } from '../../functions/platform/fire-timer.ts';
+import { makeHandler as makeSessionMail } from '../../functions/sessions/send-session-email.ts';
 import { createSesMailer } from '../../shared/adapters/aws/ses-mailer.ts';
-import {
-  CHECKIN_SEND_KIND,
-  CHECKIN_STOP_BEFORE_TIMEOUT_MS,
-  checkinTimerName,
-} from '../../shared/domain/checkins/send-checkins.ts';
+import { CHECKIN_SEND_KIND, checkinTimerName } from '../../shared/domain/checkins/send-checkins.ts';
+import type { DomainEvent } from '../../shared/domain/events.ts';
 import type { Member } from '../../shared/domain/members/member.ts';
+import { createGroup } from '../../shared/domain/sessions/manage-groups.ts';
+import { scheduleSessions } from '../../shared/domain/sessions/schedule-sessions.ts';
+import { STOP_BEFORE_TIMEOUT_MS } from '../../shared/domain/time-budget.ts';
 import { timerMessageBody } from '../../shared/domain/timers/timer-message.ts';
 import type { Mailer } from '../../shared/ports/index.ts';
-import { TIMER_WORKER_TIMEOUT_SECONDS } from '../../shared/runtime/batch.ts';
+import { CONSUMER_TIMEOUT_SECONDS, TIMER_WORKER_TIMEOUT_SECONDS } from '../../shared/runtime/batch.ts';
 import { setLogSink } from '../../shared/runtime/logger.ts';
 import { createOrgMailer, MAIL_SENDER_CONCURRENCY, sesClientConfig } from '../../shared/runtime/mail.ts';
-import { groupWithSession } from '../../test/domain/sessions/helpers.ts';
+import { facilitator, groupRequest, groupWithSession } from '../../test/domain/sessions/helpers.ts';
 import type { BenchSection, Cell } from '../section.ts';
 import { type BenchDeps, benchDeps } from '../support/deps.ts';
 import { countingTable, stopBenchDynamo } from '../support/dynamo.ts';
@@ -34,8 +35,12 @@ interface Run {
   sender: 'paced (now)' | 'unpaced (before)';
   rate: number;
   n: number;
-  /** `timer worker`: the whole send path (timer → sendCheckins → DynamoDB Local → mail); `mailer only`: the instances' mailers alone. */
-  path: 'timer worker' | 'mailer only';
+  /**
+   * `timer worker`: the whole send path (timer → sendCheckins → DynamoDB Local → mail); `mailer only`:
+   * the instances' mailers alone; `session mail`: one announcement of a new session to a group of N
+   * members through the session-mail consumer (SessionsScheduled, then its SessionMailContinued events).
+   */
+  path: 'timer worker' | 'mailer only' | 'session mail';
 }
 
 export interface FanoutResult {
@@ -74,7 +79,7 @@ const fakeAws = { region: 'eu-west-2', credentials: { accessKeyId: 'bench', secr
  */
 export const fanout: BenchSection = {
   id: 'fanout',
-  title: 'Check-in email fan-out (local SES stand-in)',
+  title: 'Check-in and announcement email fan-out (local SES stand-in)',
   async run(ctx) {
     const runs: Run[] = ctx.quick
       ? [
@@ -84,6 +89,7 @@ export const fanout: BenchSection = {
           { label: '14/s', path: 'timer worker', sender: 'paced (now)', rate: 14, n: 120 },
           { label: '14/s before', path: 'timer worker', sender: 'unpaced (before)', rate: 14, n: 120 },
           { label: '14/s mailer before', path: 'mailer only', sender: 'unpaced (before)', rate: 14, n: 140 },
+          { label: '14/s announcement', path: 'session mail', sender: 'paced (now)', rate: 14, n: 300 },
         ]
       : [
           // The issue's 10,000 through the worker and through the mailers at 500/s. At 14/s, 1,000 (10,000 would be
@@ -95,6 +101,8 @@ export const fanout: BenchSection = {
           { label: '14/s before', path: 'timer worker', sender: 'unpaced (before)', rate: 14, n: 400 },
           { label: '14/s mailer', path: 'mailer only', sender: 'paced (now)', rate: 14, n: 1000 },
           { label: '14/s mailer before', path: 'mailer only', sender: 'unpaced (before)', rate: 14, n: 280 },
+          // One group of 1,000 members told of a new session: one message, 71 s of sending at 14/s.
+          { label: '14/s announcement', path: 'session mail', sender: 'paced (now)', rate: 14, n: 1000 },
         ];
     const ses = await startSesStandin(500);
     const restoreSink = setLogSink(() => {});
@@ -106,17 +114,18 @@ export const fanout: BenchSection = {
       table.recordInputs = false;
       const seed = benchDeps(table, { now: T0 });
       // One pool of members (each run uses new sessions, so the delivery log starts empty for it).
-      const members = await createMembers(seed, Math.max(...runs.filter((r) => r.path === 'timer worker').map((r) => r.n)));
+      const members = await createMembers(seed, Math.max(...runs.filter((r) => r.path !== 'mailer only').map((r) => r.n)));
       for (const run of runs) {
-        results.push(run.path === 'timer worker' ? await fanOut(run, seed, members, ses) : await mailerOnly(run, seed, ses));
+        results.push(run.path === 'mailer only' ? await mailerOnly(run, seed, ses) : await fanOut(run, seed, members, ses));
       }
     } finally {
       setLogSink(restoreSink);
       await ses.close();
     }
-    const now = results.filter((r) => r.sender === 'paced (now)');
+    // The issue's targets are for check-in emails; the announcement run is shown beside them.
+    const now = results.filter((r) => r.sender === 'paced (now)' && r.path !== 'session mail');
     return {
-      title: 'Check-in email fan-out (local SES stand-in)',
+      title: 'Check-in and announcement email fan-out (local SES stand-in)',
       columns: [
         'run',
         'path',
@@ -177,8 +186,9 @@ export const fanout: BenchSection = {
         'Timer worker runs: a failed record goes back on the queue after 1 s (SQS would wait the 180 s visibility timeout) and to the DLQ after 5 receives; "lost" = never accepted by the stand-in when the queue is empty (or, marked, still unsent at the cut-off of 4 × N / rate + 180 s).',
         'Mailer-only runs (2 mailers, 50 sends in flight each, no queue): "lost" = sends the mailer gave up on (after maxWaitMs of waiting and throttling, 20 s); in the worker such a message goes back to its queue and is sent later.',
         '"before" = the mailer as aws-deps built it before this change: createSesMailer on a default SESv2Client (standard retries, 3 attempts), no pacing.',
-        `Each worker invocation has the deployed ${TIMER_WORKER_TIMEOUT_SECONDS} s timeout (its context's remaining time): a check-in timer stops starting sends ${CHECKIN_STOP_BEFORE_TIMEOUT_MS / 1000} s before it and schedules a continuation ("continued"), queued here after ${CONTINUATION_DELAY_MS / 1000} s (EventBridge Scheduler fires it after about a minute); "max batch s" over the timeout would be a killed invocation.`,
+        `Each worker invocation has the deployed ${TIMER_WORKER_TIMEOUT_SECONDS} s timeout (its context's remaining time): a check-in timer stops starting sends ${STOP_BEFORE_TIMEOUT_MS / 1000} s before it and schedules a continuation ("continued"), queued here after ${CONTINUATION_DELAY_MS / 1000} s (EventBridge Scheduler fires it after about a minute); "max batch s" over the timeout would be a killed invocation.`,
         'Reminder timers are recorded by an in-memory scheduler (EventBridge Scheduler is not part of this run).',
+        `Announcement run: one new session announced to a group of N members by the real session-mail consumer (functions/sessions/send-session-email.ts makeHandler) with the deployed ${CONSUMER_TIMEOUT_SECONDS} s timeout; it stops ${STOP_BEFORE_TIMEOUT_MS / 1000} s before it and writes a SessionMailContinued event ("continued"), delivered back here after ${CONTINUATION_DELAY_MS / 1000} s (the outbox relay's stream, SNS and SQS take about that). Before this, one invocation sent until killed by its timeout.`,
       ],
       data: { runs: results },
     };
@@ -293,9 +303,12 @@ async function fanOut(
   members: string[],
   ses: Awaited<ReturnType<typeof startSesStandin>>,
 ): Promise<FanoutResult> {
+  const records: { record: SQSRecord; receives: number }[] =
+    run.path === 'session mail'
+      ? [{ record: sqsRecord('announce', await announcement(seed, members.slice(0, run.n))), receives: 0 }]
+      : [];
   // Sessions with recorded attendance: the check-in goes to those present.
-  const records: { record: SQSRecord; receives: number }[] = [];
-  for (let s = 0; s * ROSTER < run.n; s++) {
+  for (let s = 0; run.path === 'timer worker' && s * ROSTER < run.n; s++) {
     const { session } = await groupWithSession(seed);
     const present = members.slice(s * ROSTER, Math.min(run.n, (s + 1) * ROSTER));
     await seed.sessions.recordAttendance(session.sessionId, present);
@@ -312,6 +325,24 @@ async function fanOut(
   // The worker instances, each built as a deployed one (its own SES client and mailer), on a clock past the check-in time.
   const now = new Date(Date.parse(T0) + 4 * 86_400_000).toISOString();
   const instances = Array.from({ length: MAIL_SENDER_CONCURRENCY }, () => {
+    if (run.path === 'session mail') {
+      const deps = benchDeps(table, { mail: instanceMailer(run, seed, ses.endpoint), now: T0 });
+      const append = deps.sessions.appendEvent;
+      // The consumer's continuation comes back to it as the relay would bring it (stream → SNS → SQS).
+      deps.sessions = {
+        ...deps.sessions,
+        async appendEvent(event) {
+          await append(event);
+          continuations++;
+          pending++;
+          setTimeout(() => {
+            queue.push({ record: sqsRecord(`c-${continuations}`, JSON.stringify(event)), receives: 0 });
+            pending--;
+          }, CONTINUATION_DELAY_MS);
+        },
+      };
+      return makeSessionMail(deps);
+    }
     const deps = benchDeps(table, { mail: instanceMailer(run, seed, ses.endpoint), now });
     const schedule = deps.scheduler.schedule;
     // A check-in timer's continuation goes back on the queue, as EventBridge Scheduler would put it there.
@@ -358,7 +389,8 @@ async function fanOut(
       const t0 = performance.now();
       const event: SQSEvent = { Records: batch.map((b) => b.record) };
       // The deployed timeout, as Lambda's context tells it
-      const context = { getRemainingTimeInMillis: () => TIMER_WORKER_TIMEOUT_SECONDS * 1000 - (performance.now() - t0) };
+      const timeoutMs = (run.path === 'session mail' ? CONSUMER_TIMEOUT_SECONDS : TIMER_WORKER_TIMEOUT_SECONDS) * 1000;
+      const context = { getRemainingTimeInMillis: () => timeoutMs - (performance.now() - t0) };
       const response = await handler(event, context as never);
       maxInvocation = Math.max(maxInvocation, performance.now() - t0);
       const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
@@ -404,6 +436,36 @@ async function fanOut(
     wruPerEmail: taken.reduce((n, c) => n + c.service.wru, 0) / sent,
     cutOff,
   };
+}
+
+/**
+ * A group whose members are `memberIds`, and one new session in it: returns the SessionsScheduled
+ * event as the session-mail queue receives it.
+ */
+async function announcement(seed: BenchDeps, memberIds: string[]): Promise<string> {
+  const { facilitator: f } = await facilitator(seed);
+  const group = await createGroup(seed, f, groupRequest());
+  let next = 0;
+  const at = seed.clock.now().toISOString();
+  const worker = async () => {
+    while (next < memberIds.length) await seed.sessions.addGroupMember(group.groupId, memberIds[next++] ?? '', at);
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  let scheduled: DomainEvent | undefined;
+  const deps = {
+    ...seed,
+    sessions: {
+      ...seed.sessions,
+      createSessions: async (sessions: Parameters<BenchDeps['sessions']['createSessions']>[0], event: DomainEvent) => {
+        scheduled = event;
+        return seed.sessions.createSessions(sessions, event);
+      },
+    },
+  };
+  const startsAt = new Date(seed.clock.now().getTime() + 86_400_000).toISOString();
+  await scheduleSessions(deps, f, group.groupId, { startsAt, durationMinutes: 90 });
+  if (!scheduled) throw new Error('scheduleSessions wrote no event');
+  return JSON.stringify(scheduled);
 }
 
 function sqsRecord(messageId: string, body: string): SQSRecord {

@@ -10,7 +10,8 @@ import { sqsHandler } from '../../shared/runtime/batch.ts';
 
 /**
  * The `session-mail` queue (topic `member-notifications`, filtered): booking confirmations,
- * waitlist notices, announcements, reschedule/cancel notices; `MemberErased` erases bookings and check-ins.
+ * waitlist notices, announcements, reschedule/cancel notices (and their continuations); `MemberErased`
+ * erases bookings and check-ins.
  */
 export const makeHandler = (
   deps: Pick<
@@ -18,8 +19,9 @@ export const makeHandler = (
     'org' | 'members' | 'sessions' | 'checkins' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock' | 'scheduler' | 'ids'
   >,
 ) =>
-  sqsHandler('session-mail', async (body) => {
-    await sendSessionEmail(deps, parseSessionMailEvent(body));
+  sqsHandler('session-mail', async (body, _record, invocation) => {
+    // A fan-out to many members stops in time and continues by event (SessionMailContinued).
+    await sendSessionEmail(deps, parseSessionMailEvent(body), invocation);
   });
 
 export const handler = makeHandler(

@@ -8,6 +8,7 @@ import { Subscription, SubscriptionFilter, SubscriptionProtocol, Topic } from 'a
 import { Construct } from 'constructs';
 import { streamRelay, type TopicConsumer, type TopicName, topicConsumers, topicNames } from '../../functions/routes.ts';
 import type { OrgConfig } from '../../shared/domain/org/org-config.ts';
+import { CONSUMER_TIMEOUT_SECONDS } from '../../shared/runtime/batch.ts';
 import { OUTBOX_KIND } from '../../shared/table-definition.ts';
 import type { Alarms } from './alarms.ts';
 import { AppFunction, type Bindings, type NamedTopic } from './app-function.ts';
@@ -15,7 +16,7 @@ import { acknowledge, wildcardResourceFinding } from './nag.ts';
 import { pascal } from './names.ts';
 import { deadLetterQueue, maxReceiveCount, queueWithDeadLetters } from './queues.ts';
 
-const consumerTimeout = Duration.seconds(30);
+const consumerTimeout = Duration.seconds(CONSUMER_TIMEOUT_SECONDS);
 /** Reserved concurrency of consumers marked `critical` (safeguarding), so other load cannot starve them. */
 export const criticalConcurrency = 5;
 

@@ -37,6 +37,11 @@ export interface SessionRepository {
   /** Writes the sessions and the event in one transaction (at most 99 sessions). */
   createSessions(sessions: Session[], event: DomainEvent): Promise<void>;
   getSession(sessionId: string): Promise<Session | undefined>;
+  /**
+   * Writes an event to the outbox with no state change beside it: the session-mail consumer's
+   * continuation of a fan-out it had no time left to finish (the relay publishes it like any other).
+   */
+  appendEvent(event: DomainEvent): Promise<void>;
   /** Every scheduled session of the org (all groups) starting at or after `from` (ISO), soonest first: one Query. */
   listScheduledSessions(from: string): Promise<Session[]>;
   /** Sessions of a group starting at or after `from` (ISO), soonest first. */

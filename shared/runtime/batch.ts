@@ -16,6 +16,12 @@ const logger = createLogger('batch');
  */
 export const TIMER_WORKER_TIMEOUT_SECONDS = 30;
 
+/**
+ * The topic consumers' timeout (infra/constructs/messaging.ts): the session-mail consumer's
+ * announcement to a whole group stops starting sends in time (shared/domain/sessions/send-session-email.ts).
+ */
+export const CONSUMER_TIMEOUT_SECONDS = 30;
+
 /** What a record's handler may know of its invocation: the time left before the function's timeout. */
 export interface Invocation {
   remainingMs(): number;

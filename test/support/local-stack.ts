@@ -10,13 +10,14 @@ export type { OutboxMessage };
  * The real local stack (`npm start`) on a free port with a fresh data folder. Quiet, unless
  * `logLine` asks for every line the stack prints.
  */
-export async function startTestStack(options: { logLine?: (line: string) => void } = {}) {
+export async function startTestStack(options: { logLine?: (line: string) => void; consumerTimeoutMs?: number } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kith-e2e-'));
   const stack = await startLocalStack({
     port: 0,
     dataDir,
     quiet: true,
     ...(options.logLine ? { logLine: options.logLine } : {}),
+    ...(options.consumerTimeoutMs ? { consumerTimeoutMs: options.consumerTimeoutMs } : {}),
   });
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await fetch(`${stack.url}${path}`, {

@@ -2,7 +2,7 @@ import type { Deps } from '../../ports/index.ts';
 import { SendTimeBudgetError } from '../errors.ts';
 import { TOKEN_PURPOSE } from '../members/member.ts';
 import type { Session } from '../sessions/model.ts';
-import type { TimerRun } from '../timers/fire-timer.ts';
+import { outOfTime, type Run, sendBudget } from '../time-budget.ts';
 import type { TimerMessage } from '../timers/timer-message.ts';
 import { CHECKIN_ANSWERS, type CheckinAnswerLink, checkinEmail } from './checkin-emails.ts';
 
@@ -55,16 +55,6 @@ export type CheckinSendOutcome =
   | { outcome: 'sent'; sent: number; duplicates: number; excluded: number }
   | { outcome: 'continued'; sent: number; duplicates: number; excluded: number; left: number };
 
-/**
- * Stop starting sends when the invocation has less than this left: one more send (its paced wait
- * at the usual rate, the SES call, three writes, the reminder timer) fits in it with room to spare
- * before the function's 30 s timeout (infra/constructs/timers.ts). The rest goes on by timer.
- */
-export const CHECKIN_STOP_BEFORE_TIMEOUT_MS = 10_000;
-
-/** What a send leaves of the invocation for the writes after it (delivery log, check-in, reminder timer). */
-const AFTER_SEND_MS = 4_000;
-
 type CheckinDeps = Pick<
   Deps,
   'org' | 'sessions' | 'members' | 'clock' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'checkins' | 'scheduler'
@@ -78,7 +68,7 @@ type CheckinDeps = Pick<
  * whose address does not bounce. Each gets one email, at most once per session (delivery log), so a
  * duplicate or retried timer sends only what is missing.
  */
-export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage, run?: TimerRun): Promise<CheckinSendOutcome> {
+export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage, run?: Run): Promise<CheckinSendOutcome> {
   const sessionId = typeof timer.sessionId === 'string' ? timer.sessionId : '';
   if (!sessionId) throw new Error('checkin-send timer without its session id');
   if (!deps.org.checkins.enabled) return { outcome: 'skipped' };
@@ -119,10 +109,9 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage, run?:
     let result: { messageId: string };
     try {
       const links = await checkinLinks(deps, sessionId, memberId);
-      // A send may wait for its turn under the account's rate only as long as the invocation can give
       result = await deps.mail.send(
         checkinEmail(deps.org, member.email, member.displayName ?? '', group.name, links),
-        run ? { maxWaitMs: Math.max(0, run.remainingMs() - AFTER_SEND_MS) } : undefined,
+        sendBudget(run),
       );
     } catch (error) {
       await deps.deliveries.release(key);
@@ -152,7 +141,7 @@ export async function sendCheckins(deps: CheckinDeps, timer: TimerMessage, run?:
     return { outcome: 'continued', sent, duplicates, excluded, left: recipients.length - i };
   };
   for (const [i, memberId] of recipients.entries()) {
-    if (i > 0 && run && run.remainingMs() < CHECKIN_STOP_BEFORE_TIMEOUT_MS) return continueFrom(i);
+    if (i > 0 && outOfTime(run)) return continueFrom(i);
     try {
       const outcome = await sendOne(memberId);
       if (outcome === 'sent') sent++;

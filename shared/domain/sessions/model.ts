@@ -157,7 +157,24 @@ export type SessionEvent =
   | DomainEvent<'WaitlistOffered', { sessionId: string; memberId: string; offerExpiresAt: string }>
   | DomainEvent<'GroupJoinApproved', { groupId: string; memberId: string }>
   | DomainEvent<'SessionRescheduled', { sessionId: string; memberIds: string[] }>
-  | DomainEvent<'SessionCancelled', { sessionId: string; memberIds: string[] }>;
+  | DomainEvent<'SessionCancelled', { sessionId: string; memberIds: string[] }>
+  /**
+   * The rest of a member fan-out (an announcement, a change notice) that its consumer had no time
+   * left to finish: the original event's id, type and ids, the members still to go (the ones after
+   * `resumeAfter`, in id order). Written by the session-mail consumer itself.
+   */
+  | DomainEvent<
+      'SessionMailContinued',
+      {
+        of: string;
+        ofType: 'SessionsScheduled' | 'SessionRescheduled' | 'SessionCancelled';
+        resumeAfter: string;
+        groupId?: string;
+        sessionId?: string;
+        sessionIds?: string[];
+        memberIds?: string[];
+      }
+    >;
 
 export type SessionEventType = SessionEvent['type'];
 
@@ -170,6 +187,7 @@ export const SESSION_EVENT_TYPES: readonly SessionEventType[] = [
   'GroupJoinApproved',
   'SessionRescheduled',
   'SessionCancelled',
+  'SessionMailContinued',
 ];
 
 /** Link-token purpose of the per-member booking link (data: the group id). */

@@ -1,9 +1,12 @@
-import type { Deps, EmailMessage } from '../../ports/index.ts';
+import type { Deps, EmailMessage, SendOptions } from '../../ports/index.ts';
 import * as z from '../../zod.ts';
 import { scheduleCheckin } from '../checkins/send-checkins.ts';
+import { SendTimeBudgetError } from '../errors.ts';
+import type { Member } from '../members/member.ts';
+import { outOfTime, type Run, sendBudget } from '../time-budget.ts';
 import { bookingLink } from './book-session.ts';
 import { sessionInvite } from './ics.ts';
-import type { Group, Session } from './model.ts';
+import { type Group, SESSIONS_TOPIC, type Session } from './model.ts';
 import { cancelReminders, scheduleReminders } from './reminders.ts';
 import {
   bookingCancelledEmail,
@@ -27,6 +30,10 @@ export const SessionMailEvent = z.object({
     sessionIds: z.optional(z.array(z.string().check(z.maxLength(128))).check(z.maxLength(99))),
     memberIds: z.optional(z.array(z.string().check(z.maxLength(128))).check(z.maxLength(5000))),
     offerExpiresAt: z.optional(z.iso.datetime({ offset: true })),
+    // SessionMailContinued: what it continues, and from which member on
+    of: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    ofType: z.optional(z.enum(['SessionsScheduled', 'SessionRescheduled', 'SessionCancelled'])),
+    resumeAfter: z.optional(z.string().check(z.maxLength(128))),
   }),
 });
 export type SessionMailEvent = z.infer<typeof SessionMailEvent>;
@@ -81,19 +88,20 @@ async function sendOnce(
   deps: SessionMailDeps,
   eventId: string,
   memberId: string,
-  build: (to: string, name: string) => Promise<EmailMessage | undefined>,
+  build: (to: string, name: string, member: Member) => Promise<EmailMessage | undefined>,
+  options?: SendOptions,
 ) {
   const member = await deps.members.get(memberId);
   // A bounced address (SES said it does not exist) gets nothing more: resending hurts the sender reputation.
   if (!member?.email || member.status !== 'active' || member.emailBouncedAt) return;
-  const message = await build(member.email, member.displayName ?? '');
+  const message = await build(member.email, member.displayName ?? '', member);
   if (!message) return;
   // Its own namespace: member-mail sends the welcome email for the same MemberConfirmed event.
   const key = `${eventId}#session-email#${memberId}`;
   if (!(await deps.deliveries.begin(key))) return;
   let sent: { messageId: string };
   try {
-    sent = await deps.mail.send(message);
+    sent = await deps.mail.send(message, options);
   } catch (error) {
     await deps.deliveries.release(key);
     throw error;
@@ -107,8 +115,32 @@ async function sendOnce(
  * confirmation for a place since cancelled is not sent. `MemberErased` deletes the member's
  * check-ins and bookings (freeing their places), so neither outlives the person's data.
  */
-export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMailEvent): Promise<void> {
+export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMailEvent, run?: Run): Promise<void> {
   const { data } = event;
+  if (event.type === 'SessionMailContinued') {
+    // The rest of a fan-out: the original event (its id keeps everyone to one email), from where it stopped.
+    const { of, ofType, resumeAfter } = data;
+    if (!of || !ofType || resumeAfter === undefined) throw new Error('SessionMailContinued without the event it continues');
+    await handle(deps, { id: of, type: ofType, data: pickIds(data) }, run, resumeAfter);
+    return;
+  }
+  await handle(deps, event, run);
+}
+
+/** The ids a continued fan-out needs of its original event (and nothing else it may carry). */
+function pickIds(data: SessionMailEvent['data']): SessionMailEvent['data'] {
+  return {
+    ...(data.groupId ? { groupId: data.groupId } : {}),
+    ...(data.sessionId ? { sessionId: data.sessionId } : {}),
+    ...(data.sessionIds ? { sessionIds: data.sessionIds } : {}),
+    ...(data.memberIds ? { memberIds: data.memberIds } : {}),
+  };
+}
+
+/** `resumeAfter`: a continued fan-out (its one-off steps, such as moving the check-in timer, are done). */
+async function handle(deps: SessionMailDeps, event: SessionMailEvent, run?: Run, resumeAfter?: string): Promise<void> {
+  const { data } = event;
+  const fanOut = { event, run, ...(resumeAfter !== undefined ? { resumeAfter } : {}) };
   if (event.type === 'MemberErased' && data.memberId) {
     // Their wellbeing answers and comments go with their data.
     await deps.checkins.eraseMember(data.memberId);
@@ -148,19 +180,24 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
     );
     if (sessions.length === 0) return;
     // The post-session check-in of each session (before the announcement: it must not depend on members).
-    for (const session of sessions) await scheduleCheckin(deps, session);
-    await forEachMember(await deps.sessions.listGroupMembers(group.groupId), async (memberId) => {
-      await sendOnce(deps, event.id, memberId, async (to, name) => {
-        const member = await deps.members.get(memberId);
-        if (member?.emailOptOut) return undefined; // an announcement is not mail they asked for
-        const links = await Promise.all(
-          sessions.map(async (session) => ({
-            session,
-            url: await bookingLink(deps, memberId, group.groupId, session.sessionId),
-          })),
-        );
-        return sessionsAnnouncedEmail(deps.org, to, name, group, links);
-      });
+    if (resumeAfter === undefined) for (const session of sessions) await scheduleCheckin(deps, session);
+    await forEachMember(deps, fanOut, await deps.sessions.listGroupMembers(group.groupId), async (memberId, options) => {
+      await sendOnce(
+        deps,
+        event.id,
+        memberId,
+        async (to, name, member) => {
+          if (member.emailOptOut) return undefined; // an announcement is not mail they asked for
+          const links = await Promise.all(
+            sessions.map(async (session) => ({
+              session,
+              url: await bookingLink(deps, memberId, group.groupId, session.sessionId),
+            })),
+          );
+          return sessionsAnnouncedEmail(deps.org, to, name, group, links);
+        },
+        options,
+      );
     });
     return;
   }
@@ -236,36 +273,86 @@ export async function sendSessionEmail(deps: SessionMailDeps, event: SessionMail
   if ((event.type === 'SessionRescheduled' || event.type === 'SessionCancelled') && data.memberIds) {
     const change = event.type === 'SessionCancelled' ? 'cancelled' : 'rescheduled';
     // Moves (or, for a cancelled session, cancels) the check-in timer from the current state.
-    await scheduleCheckin(deps, session);
-    await forEachMember(data.memberIds, async (memberId) => {
+    if (resumeAfter === undefined) await scheduleCheckin(deps, session);
+    await forEachMember(deps, fanOut, data.memberIds, async (memberId, options) => {
       const booking = await deps.sessions.getBooking(session.sessionId, memberId);
       if (!booking || booking.status === 'cancelled') return;
       if (change === 'cancelled') await cancelReminders(deps, session.sessionId, memberId);
       else if (booking.status === 'booked' && session.status === 'scheduled') await scheduleReminders(deps, session, memberId);
-      await sendOnce(deps, event.id, memberId, async (to, name) => {
-        const email = sessionChangedEmail(deps.org, to, name, group, session, change, booking.status === 'booked');
-        if (booking.status !== 'booked') return email;
-        return withInvite(deps, email, group, session, memberId, name, change === 'cancelled' ? 'CANCEL' : 'REQUEST');
-      });
+      await sendOnce(
+        deps,
+        event.id,
+        memberId,
+        async (to, name) => {
+          const email = sessionChangedEmail(deps.org, to, name, group, session, change, booking.status === 'booked');
+          if (booking.status !== 'booked') return email;
+          return withInvite(deps, email, group, session, memberId, name, change === 'cancelled' ? 'CANCEL' : 'REQUEST');
+        },
+        options,
+      );
     });
   }
 }
 
+type FanOutEvent = 'SessionsScheduled' | 'SessionRescheduled' | 'SessionCancelled';
+const isFanOutEvent = (type: string): type is FanOutEvent =>
+  type === 'SessionsScheduled' || type === 'SessionRescheduled' || type === 'SessionCancelled';
+
 /**
- * Runs `fn` for every member, even when it fails for some: one member's failure (a throttled send)
- * must not keep the others from their email. Then fails with the first error, so the message is
- * retried (those already sent are not sent again: `sendOnce`) and, if it keeps failing, parked.
+ * Runs `fn` for every member in id order (after `resumeAfter` when continuing), even when it fails
+ * for some: one member's failure must not keep the others from their email. Then fails with the
+ * first error, so the message is retried (those already sent are not sent again: `sendOnce`) and,
+ * if it keeps failing, parked.
+ *
+ * Within the invocation's time (`run`): it stops starting sends `STOP_BEFORE_TIMEOUT_MS` before the
+ * function's timeout, or when a send could not get its turn under the account's rate in time, and
+ * writes a `SessionMailContinued` event for the members left. The relay brings that back to this
+ * consumer within seconds. Killed by the timeout instead, the whole message would come back only
+ * after the visibility timeout, each time from the start, and a large group's announcement would
+ * end in the DLQ after a few receives (about 200 members an invocation at 14 emails/s).
  */
-async function forEachMember(memberIds: readonly string[], fn: (memberId: string) => Promise<void>): Promise<void> {
+async function forEachMember(
+  deps: SessionMailDeps,
+  fanOut: { event: SessionMailEvent; run: Run | undefined; resumeAfter?: string },
+  memberIds: readonly string[],
+  fn: (memberId: string, options?: SendOptions) => Promise<void>,
+): Promise<void> {
+  const after = fanOut.resumeAfter ?? '';
+  const ids = [...new Set(memberIds)].sort().filter((id) => id > after);
   const failures: unknown[] = [];
-  for (const memberId of memberIds) {
+  for (const [i, memberId] of ids.entries()) {
+    // The last member this run reached: the continuation starts after it.
+    const reached = i > 0 ? (ids[i - 1] ?? after) : after;
+    if (i > 0 && outOfTime(fanOut.run)) {
+      await continueLater(deps, fanOut.event, reached, ids.slice(i));
+      break;
+    }
     try {
-      await fn(memberId);
+      await fn(memberId, sendBudget(fanOut.run));
     } catch (error) {
+      // Not sent for want of time (its claim released): this member starts the continuation.
+      if (error instanceof SendTimeBudgetError) {
+        await continueLater(deps, fanOut.event, reached, ids.slice(i));
+        break;
+      }
       failures.push(error);
     }
   }
   if (failures.length) throw failures[0];
+}
+
+/** Writes the continuation of a fan-out: the original's id, type and ids, and the members left. */
+async function continueLater(deps: SessionMailDeps, event: SessionMailEvent, resumeAfter: string, left: string[]) {
+  if (!isFanOutEvent(event.type)) throw new Error(`${event.type} is not a fan-out`);
+  const { memberIds, ...ids } = pickIds(event.data);
+  await deps.sessions.appendEvent({
+    id: deps.ids.newId(),
+    type: 'SessionMailContinued',
+    topic: SESSIONS_TOPIC,
+    occurredAt: deps.clock.now().toISOString(),
+    // An event carrying its members carries those still to go; an announcement re-reads the group's.
+    data: { of: event.id, ofType: event.type, resumeAfter, ...ids, ...(memberIds ? { memberIds: left } : {}) },
+  });
 }
 
 /** The "you have joined" email with a booking link for each upcoming session, sent once per event. */

@@ -5,6 +5,7 @@ import { ESCALATION_TIMEOUT_KIND } from '../safeguarding/notify-escalation.ts';
 import { RESOLVE_REMINDER_KIND, remindToResolve } from '../safeguarding/resolve-reminder.ts';
 import { SESSION_REMINDER_KIND, sendSessionReminder } from '../sessions/reminders.ts';
 import { expireWaitlistOffer, OFFER_EXPIRY_KIND } from '../sessions/waitlist.ts';
+import type { Run } from '../time-budget.ts';
 import { HEARTBEAT_KIND, recordHeartbeat } from './heartbeat.ts';
 import { type TimerMessage, UnknownTimerKindError } from './timer-message.ts';
 
@@ -29,13 +30,8 @@ export type TimerDeps = Pick<
   | 'scheduler'
 >;
 
-/**
- * The invocation a timer runs in: how long it has left before the function's timeout. A handler
- * with much to do (a check-in fan-out) stops in time and schedules the rest instead of being killed.
- */
-export interface TimerRun {
-  remainingMs(): number;
-}
+/** The invocation a timer runs in (shared/domain/time-budget.ts). */
+export type TimerRun = Run;
 
 /** Handles one fired timer. Must tolerate duplicate and late delivery (timers are at-least-once). */
 export type TimerKindHandler = (deps: TimerDeps, timer: TimerMessage, run?: TimerRun) => Promise<void>;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { answerCheckin } from '../../../shared/domain/checkins/answer-checkin.ts';
 import {
   CHECKIN_SEND_KIND,
-  CHECKIN_STOP_BEFORE_TIMEOUT_MS,
   checkinReminderTimerName,
   checkinTimerName,
   sendCheckins,
@@ -11,6 +10,7 @@ import { SendTimeBudgetError } from '../../../shared/domain/errors.ts';
 import { updateBooking } from '../../../shared/domain/sessions/book-session.ts';
 import { recordAttendance } from '../../../shared/domain/sessions/roster.ts';
 import { cancelSession, rescheduleSession } from '../../../shared/domain/sessions/schedule-sessions.ts';
+import { STOP_BEFORE_TIMEOUT_MS } from '../../../shared/domain/time-budget.ts';
 import { fireTimer } from '../../../shared/domain/timers/fire-timer.ts';
 import type { TimerRequest } from '../../../shared/ports/index.ts';
 import { exampleOrg, type TestDeps, testDeps } from '../../support/deps.ts';
@@ -63,7 +63,7 @@ describe('check-in sending', () => {
       started++;
       return countingMail(message);
     };
-    const run = { remainingMs: () => (started < 2 ? 25_000 : CHECKIN_STOP_BEFORE_TIMEOUT_MS - 1) };
+    const run = { remainingMs: () => (started < 2 ? 25_000 : STOP_BEFORE_TIMEOUT_MS - 1) };
 
     // Act: the first invocation, then the continuation it leaves (no deadline)
     const first = await sendCheckins(deps, { ...timer.payload, name: timer.name, dueAt: timer.at.toISOString() } as never, run);

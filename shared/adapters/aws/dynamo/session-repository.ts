@@ -1,4 +1,11 @@
-import { GetCommand, QueryCommand, type QueryCommandInput, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { NotFoundError, UnavailableError } from '../../../domain/errors.ts';
 import type { DomainEvent } from '../../../domain/events.ts';
 import type { Member } from '../../../domain/members/member.ts';
@@ -191,6 +198,13 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
         ExpressionAttributeValues: { ':p': 'GROUPS' },
       });
       return items.map((i) => strip<Group>(i));
+    },
+
+    async appendEvent(event) {
+      // One Put (1 WCU), conditional like the outbox item of any transaction.
+      const put = outboxPut(tableName, event).Put;
+      if (!put) throw new Error('outboxPut gave no Put');
+      await client.send(new PutCommand(put));
     },
 
     async createSessions(sessions, event) {
