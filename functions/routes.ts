@@ -201,6 +201,20 @@ export const httpRoutes: readonly HttpRoute[] = [
     feature: 'facilitators',
     uses: dashboardUses,
   },
+  {
+    method: 'GET',
+    path: '/dashboard/groups/{groupId}/requests',
+    entry: 'dashboard/pages',
+    feature: 'facilitators',
+    uses: dashboardUses,
+  },
+  {
+    method: 'POST',
+    path: '/dashboard/groups/{groupId}/requests/{memberId}/approve',
+    entry: 'dashboard/pages',
+    feature: 'facilitators',
+    uses: dashboardUses,
+  },
 ];
 
 /** SNS topics. Names are logical; physical names are derived by CloudFormation. */

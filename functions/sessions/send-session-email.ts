@@ -2,7 +2,7 @@ import { parseSessionMailEvent, sendSessionEmail } from '../../shared/domain/ses
 import type { Deps } from '../../shared/ports/index.ts';
 import { composeDeps } from '../../shared/runtime/aws/compose.ts';
 import { clock, ids, links, org } from '../../shared/runtime/aws/core.ts';
-import { checkins, deliveries, members, sessions } from '../../shared/runtime/aws/dynamo.ts';
+import { checkins, deliveries, facilitators, members, sessions } from '../../shared/runtime/aws/dynamo.ts';
 import { mail } from '../../shared/runtime/aws/mail.ts';
 import { scheduler } from '../../shared/runtime/aws/scheduler.ts';
 import { tokens } from '../../shared/runtime/aws/secrets.ts';
@@ -16,7 +16,18 @@ import { sqsHandler } from '../../shared/runtime/batch.ts';
 export const makeHandler = (
   deps: Pick<
     Deps,
-    'org' | 'members' | 'sessions' | 'checkins' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock' | 'scheduler' | 'ids'
+    | 'org'
+    | 'members'
+    | 'sessions'
+    | 'checkins'
+    | 'mail'
+    | 'deliveries'
+    | 'tokens'
+    | 'links'
+    | 'clock'
+    | 'scheduler'
+    | 'ids'
+    | 'facilitators'
   >,
 ) =>
   sqsHandler('session-mail', async (body, _record, invocation) => {
@@ -25,5 +36,5 @@ export const makeHandler = (
   });
 
 export const handler = makeHandler(
-  composeDeps({ org, clock, ids, links, members, sessions, checkins, deliveries, tokens, mail, scheduler }),
+  composeDeps({ org, clock, ids, links, members, sessions, checkins, deliveries, facilitators, tokens, mail, scheduler }),
 );

@@ -63,7 +63,7 @@ export interface HttpOptions<B extends z.ZodMiniType | undefined, Q extends z.Zo
   allowCrossSite?: true;
 }
 
-type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
+export type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
 const logger = createLogger('http');
 

@@ -6,6 +6,7 @@ import { ExpiredTokenError, InvalidTokenError, ValidationError } from '../errors
 import { SIGN_IN_LINK_MINUTES } from '../facilitators/browser-sign-in.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
 import type { OrgConfig } from '../org/org-config.ts';
+import type { JoinRequestView } from '../sessions/join-requests.ts';
 import type { Group } from '../sessions/model.ts';
 import { chartStyles, trendChart } from './trend-chart.ts';
 
@@ -35,6 +36,10 @@ tbody th{white-space:nowrap}
 .bar-row form button{margin-top:0}
 .bar-row p{margin:.5rem 0}
 nav.crumbs{margin:.3rem 0 1rem}
+table.requests th,table.requests td{vertical-align:middle}
+table.requests form{margin:0}
+table.requests button{margin:0}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 `;
 
 function shell(org: OrgConfig, title: string, body: SafeHtml, root: string, who?: Facilitator): RenderedPage {
@@ -171,14 +176,16 @@ export function dashboardPage(org: OrgConfig, who: Facilitator, groups: readonly
         (g) =>
           html`<li><a href="dashboard/groups/${g.groupId}">${g.name}</a><br><span class="muted">${
             g.format === 'online' ? 'Online' : g.format === 'activity' ? 'Activity' : 'In person'
-          } · ${g.timezone}</span></li>`,
+          } · ${g.access === 'closed' ? 'closed' : 'open'} · ${g.timezone}</span>${
+            g.access === 'closed' ? html`<br><a href="dashboard/groups/${g.groupId}/requests">Requests to join</a>` : ''
+          }</li>`,
       )}</ul>`
     : html`<p>You do not facilitate any group yet.</p>`;
   return shell(
     org,
     'Dashboard',
     html`<h1>Your groups</h1>
-<p>Wellbeing check-ins per group: how many answered after each session, and how they felt.</p>
+<p>Wellbeing check-ins per group: how many answered after each session, and how they felt. Closed groups: who asked to join.</p>
 ${list}`,
     '',
     who,
@@ -219,6 +226,54 @@ ${
 <p class="muted">Mean and answers are shown only for sessions with at least ${MIN_ANSWERS_SHOWN} answers, so that nobody's answer can be picked out. Loads flagged as automated (mail scanners) are counted apart and never as answers.</p>
 ${body}`,
     '../../',
+    who,
+  );
+}
+
+/** What a join-request approval answered, shown once on the page it leads back to. */
+export type JoinRequestDone = 'approved' | 'already_member';
+
+/**
+ * GET /dashboard/groups/{groupId}/requests: who asked to join, oldest first, each with an Approve
+ * button (a POST form: opening the page changes nothing). Names only: they signed up to be known by it.
+ */
+export function joinRequestsPage(
+  org: OrgConfig,
+  who: Facilitator,
+  group: Pick<Group, 'groupId' | 'name' | 'access' | 'timezone'>,
+  requests: readonly JoinRequestView[],
+  done?: JoinRequestDone,
+): RenderedPage {
+  const notice =
+    done === 'approved'
+      ? html`<div class="notice" role="status"><p>Approved. They are now a member of ${group.name} and will get an email with the sessions they can book.</p></div>`
+      : done === 'already_member'
+        ? html`<div class="notice" role="status"><p>They were already a member: nothing changed.</p></div>`
+        : '';
+  const table = requests.length
+    ? html`<div class="table-wrap" role="region" aria-labelledby="requests-caption" tabindex="0"><table class="requests">
+<caption id="requests-caption">Asking to join, oldest first</caption>
+<thead><tr><th scope="col">Name</th><th scope="col">Asked on</th><th scope="col"><span class="visually-hidden">Action</span></th></tr></thead>
+<tbody>${requests.map(
+        (r) => html`<tr><th scope="row">${r.displayName || 'A member'}</th><td>${sessionDate(r.requestedAt, group.timezone)}</td>
+<td><form method="post" action="requests/${r.memberId}/approve"><button type="submit">Approve${
+          r.displayName ? html`<span class="visually-hidden"> ${r.displayName}</span>` : ''
+        }</button></form></td></tr>`,
+      )}</tbody></table></div>`
+    : html`<p>Nobody is waiting to join.</p>`;
+  return shell(
+    org,
+    `Requests to join: ${group.name}`,
+    html`<nav class="crumbs"><a href="../../../dashboard">Your groups</a> › <a href="../${group.groupId}">${group.name}</a></nav>
+<h1>${group.name}: requests to join</h1>
+${notice}
+<p class="muted">${
+      group.access === 'closed'
+        ? 'People who signed up from this closed group and asked to join it. Approving makes them a member and emails them the sessions they can book; nobody else is told.'
+        : 'This group is open: people who sign up from it join at once. Requests made while it was closed are still here.'
+    }</p>
+${table}`,
+    '../../../',
     who,
   );
 }

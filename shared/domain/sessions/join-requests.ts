@@ -1,20 +1,42 @@
 import type { Deps } from '../../ports/index.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
-import { groupForFacilitator } from './admin-access.ts';
-import { SESSIONS_TOPIC, type SessionEvent } from './model.ts';
+import { groupForFacilitator, requireGroupAccess } from './admin-access.ts';
+import { type Group, SESSIONS_TOPIC, type SessionEvent } from './model.ts';
+
+export interface JoinRequestView {
+  memberId: string;
+  displayName: string;
+  requestedAt: string;
+}
+
+/**
+ * A closed group and who asked to join it, oldest first (members since erased or gone are left
+ * out): one Query of the requests, then the group and the people in one BatchGetItem, checked
+ * before anything is returned (404 unknown group, 403 not theirs).
+ */
+export async function joinRequestsView(
+  deps: Pick<Deps, 'sessions'>,
+  facilitator: Facilitator,
+  groupId: string,
+): Promise<{ group: Group; requests: JoinRequestView[] }> {
+  const asked = await deps.sessions.listJoinRequests(groupId);
+  const { group, members } = await deps.sessions.getGroupWithMembers(
+    groupId,
+    asked.map((r) => r.memberId),
+  );
+  if (!group) throw new NotFoundError('No group has this id.');
+  requireGroupAccess(facilitator, group);
+  const requests = asked
+    .filter((r) => members.get(r.memberId)?.status === 'active')
+    .sort((a, b) => a.requestedAt.localeCompare(b.requestedAt))
+    .map((r) => ({ memberId: r.memberId, displayName: members.get(r.memberId)?.displayName ?? '', requestedAt: r.requestedAt }));
+  return { group, requests };
+}
 
 /** GET /admin/groups/{groupId}/requests: who asked to join a closed group, oldest first. */
-export async function listJoinRequests(deps: Pick<Deps, 'sessions' | 'members'>, facilitator: Facilitator, groupId: string) {
-  await groupForFacilitator(deps, facilitator, groupId);
-  const requests = (await deps.sessions.listJoinRequests(groupId)).sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
-  const out = [];
-  for (const r of requests) {
-    const member = await deps.members.get(r.memberId);
-    if (member?.status !== 'active') continue;
-    out.push({ memberId: r.memberId, displayName: member.displayName ?? '', requestedAt: r.requestedAt });
-  }
-  return { requests: out };
+export async function listJoinRequests(deps: Pick<Deps, 'sessions'>, facilitator: Facilitator, groupId: string) {
+  return { requests: (await joinRequestsView(deps, facilitator, groupId)).requests };
 }
 
 /** POST /admin/groups/{groupId}/requests/{memberId}/approve: the member joins and is told by email. */

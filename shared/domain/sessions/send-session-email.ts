@@ -12,6 +12,7 @@ import {
   bookingCancelledEmail,
   bookingConfirmedEmail,
   joinApprovedEmail,
+  joinRequestedEmail,
   sessionChangedEmail,
   sessionsAnnouncedEmail,
   waitlistedEmail,
@@ -44,7 +45,18 @@ export function parseSessionMailEvent(body: string): SessionMailEvent {
 
 type SessionMailDeps = Pick<
   Deps,
-  'org' | 'members' | 'sessions' | 'checkins' | 'mail' | 'deliveries' | 'tokens' | 'links' | 'clock' | 'scheduler' | 'ids'
+  | 'org'
+  | 'members'
+  | 'sessions'
+  | 'checkins'
+  | 'mail'
+  | 'deliveries'
+  | 'tokens'
+  | 'links'
+  | 'clock'
+  | 'scheduler'
+  | 'ids'
+  | 'facilitators'
 >;
 
 /** The member's calendar invite for a session (REQUEST while they have a place, CANCEL otherwise). */
@@ -162,7 +174,10 @@ async function handle(deps: SessionMailDeps, event: SessionMailEvent, run?: Run,
         await deps.sessions.addGroupMember(group.groupId, member.memberId, at);
         // Sessions announced before they joined: send their booking links now.
         await sendGroupWelcome(deps, event.id, group, member.memberId, 'open');
-      } else await deps.sessions.addJoinRequest(group.groupId, member.memberId, at);
+      } else {
+        await deps.sessions.addJoinRequest(group.groupId, member.memberId, at);
+        await tellFacilitators(deps, event.id, group);
+      }
     }
     return;
   }
@@ -353,6 +368,35 @@ async function continueLater(deps: SessionMailDeps, event: SessionMailEvent, res
     // An event carrying its members carries those still to go; an announcement re-reads the group's.
     data: { of: event.id, ofType: event.type, resumeAfter, ...ids, ...(memberIds ? { memberIds: left } : {}) },
   });
+}
+
+/**
+ * A request to join a closed group: each of its facilitators (still active, with an address) is
+ * emailed once per event, so nobody waits on a page no one is looking at. Every one is tried; the
+ * message is retried if any send failed (those already told are not told again).
+ */
+async function tellFacilitators(deps: SessionMailDeps, eventId: string, group: Group): Promise<void> {
+  const url = deps.links.url(`/dashboard/groups/${group.groupId}/requests`);
+  const failures: unknown[] = [];
+  for (const facilitatorId of group.facilitatorIds) {
+    try {
+      const facilitator = await deps.facilitators.get(facilitatorId);
+      if (!facilitator?.email || facilitator.revokedAt) continue;
+      const key = `${eventId}#join-request#${facilitatorId}`;
+      if (!(await deps.deliveries.begin(key))) continue;
+      let sent: { messageId: string };
+      try {
+        sent = await deps.mail.send(joinRequestedEmail(deps.org, facilitator.email, group, url));
+      } catch (error) {
+        await deps.deliveries.release(key);
+        throw error;
+      }
+      await deps.deliveries.complete(key, sent.messageId);
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  if (failures.length) throw failures[0];
 }
 
 /** The "you have joined" email with a booking link for each upcoming session, sent once per event. */

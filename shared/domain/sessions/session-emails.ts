@@ -236,3 +236,29 @@ function message(org: OrgConfig, to: string, subject: string, textLines: string[
   );
   return { to, subject, text: `${[...textLines, ...footer].join('\n')}\n`, html: document.value, stream: 'member' as const };
 }
+
+/**
+ * To each facilitator of a closed group when someone asks to join it: thin (no name, no address;
+ * the dashboard shows who, after sign-in), on the `staff` stream.
+ */
+export function joinRequestedEmail(org: OrgConfig, to: string, group: Pick<Group, 'name'>, requestsUrl: string): EmailMessage {
+  const subject = `Someone asked to join ${group.name}`;
+  const line = `Someone who signed up has asked to join ${group.name}, a closed group you facilitate.`;
+  const text = [
+    'Hello,',
+    '',
+    line,
+    'Sign in to the dashboard to see who it is and approve them:',
+    requestsUrl,
+    '',
+    org.name,
+  ].join('\n');
+  const body = emailDocument(
+    subject,
+    html`<h1>Someone asked to join ${group.name}</h1>
+<p>${line}</p>
+<p><a href="${requestsUrl}">See the requests to join</a></p>
+<p>${org.name}</p>`,
+  );
+  return { to, subject, text: `${text}\n`, html: body.value, stream: 'staff' };
+}

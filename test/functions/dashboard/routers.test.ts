@@ -15,7 +15,7 @@ describe('the dashboard functions', () => {
       const r = await invoke(handler, httpEvent(route.method, route.path, { headers: BROWSER }));
       expect(r.status, `${route.method} ${route.path}`).not.toBe(404);
     }
-    expect(httpRoutes.filter((r) => r.entry in handlers)).toHaveLength(8);
+    expect(httpRoutes.filter((r) => r.entry in handlers)).toHaveLength(10);
     const unknown = await invoke(signIn(deps), httpEvent('GET', '/dashboard', { headers: BROWSER }));
     expect(unknown.status).toBe(404);
     // a page without a session: the sign-in form, 401
