@@ -9,7 +9,10 @@ export interface PacedMailerOptions {
    * rate, so one instance sending alone is not held to its share.
    */
   maxRatePerSecond?: number;
-  /** How long one send may wait for a slot and retry after throttling before it fails (the caller's queue retries it). */
+  /**
+   * How long one send without a caller's budget (`SendOptions.maxWaitMs`) may wait for a slot and
+   * retry after throttling before it fails (the caller's queue retries it). Default 20 s.
+   */
   maxWaitMs?: number;
   /** Injected in tests. */
   now?: () => number;
@@ -79,8 +82,13 @@ export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): P
     isSuppressed: (address) => inner.isSuppressed(address),
     async send(message, options) {
       const started = now();
-      // The caller's budget bounds every wait, the first included; the mailer's own, the retries.
+      // The caller's budget bounds every wait, the first included, and then replaces the mailer's own
+      // give-up time: a caller that can go on later (a fan-out's continuation) keeps retrying a throttled
+      // send for as long as it can give, and past that is told "not sent in time" (it continues with
+      // this member), not handed the throttle to fail its whole message. Without a budget, the
+      // mailer's own bounds the retries and the throttle is thrown (the queue retries the message).
       const callerBudget = options?.maxWaitMs ?? Number.POSITIVE_INFINITY;
+      const giveUpAfter = options?.maxWaitMs === undefined ? maxWaitMs : Number.POSITIVE_INFINITY;
       const outOfTime = () =>
         new SendTimeBudgetError(`Not sent within the caller's ${Math.round(callerBudget)} ms at ${rate.toFixed(1)}/s`);
       for (;;) {
@@ -98,7 +106,7 @@ export function createPacedMailer(inner: Mailer, options: PacedMailerOptions): P
             epoch++;
           }
           if (now() - started > callerBudget) throw outOfTime();
-          if (now() - started > maxWaitMs) throw error;
+          if (now() - started > giveUpAfter) throw error;
         }
       }
     },

@@ -171,6 +171,32 @@ describe('paced mailer', () => {
     expect(mailer.currentRate()).toBe(0.5);
   });
 
+  it("with a caller's budget, retries a throttled send past its own maxWaitMs, then says 'not sent in time' (nothing sent)", async () => {
+    // Prepare: SES throttles for a long while; the mailer alone would give up after 5 s
+    const time = virtualTime();
+    const ses = fakeSes(Array.from({ length: 100 }, throttled));
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, maxWaitMs: 5000, ...time });
+
+    // Act: a caller that can give 12 s (a fan-out that continues what it could not send)
+    const send = mailer.send(message('a@example.com'), { maxWaitMs: 12_000 });
+
+    // Assess: still trying after 5 s, stopped by the caller's 12 s, not with the throttle
+    await expect(send).rejects.toMatchObject({ name: 'SendTimeBudgetError' });
+    expect(time.now()).toBeGreaterThan(5000);
+    expect(time.now()).toBeLessThanOrEqual(12_000);
+    expect(ses.sentAt).toEqual([]);
+  });
+
+  it('sends once SES stops throttling, within the caller’s budget though past the mailer’s own', async () => {
+    const time = virtualTime();
+    // Throttled for the first eight tries (spaced at the halving rate: about 2 + 4 + … s), then accepted
+    const ses = fakeSes(Array.from({ length: 8 }, throttled));
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, maxWaitMs: 1000, ...time });
+    await expect(mailer.send(message('a@example.com'), { maxWaitMs: 60_000 })).resolves.toEqual({ messageId: 'id-1' });
+    expect(time.now()).toBeGreaterThan(1000);
+  });
+
   it('recognises SES throttling: v2 429 TooManyRequestsException, v1 Throttling, any 429', () => {
     expect(isThrottling(throttled())).toBe(true);
     expect(isThrottling(Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' }))).toBe(true);
