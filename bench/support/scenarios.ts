@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { makeHandler as approveJoinRequest } from '../../functions/admin/approve-join-request.ts';
 import { makeHandler as cancelSession } from '../../functions/admin/cancel-session.ts';
 import { makeHandler as createGroupHandler } from '../../functions/admin/create-group.ts';
 import { makeHandler as createSessions } from '../../functions/admin/create-sessions.ts';
 import { makeHandler as getRoster } from '../../functions/admin/get-roster.ts';
 import { makeHandler as sessionCheckins } from '../../functions/admin/get-session-checkins.ts';
+import { makeHandler as listJoinRequests } from '../../functions/admin/list-join-requests.ts';
 import { makeHandler as recordAttendance } from '../../functions/admin/record-attendance.ts';
 import { makeHandler as reschedule } from '../../functions/admin/reschedule-session.ts';
 import { makeHandler as answerCheckinHandler } from '../../functions/checkins/answer-checkin.ts';
@@ -33,9 +35,10 @@ import { checkinLinks } from '../../shared/domain/checkins/send-checkins.ts';
 import { TOKEN_PURPOSE } from '../../shared/domain/members/member.ts';
 import { escalationFormLink } from '../../shared/domain/safeguarding/escalation-form.ts';
 import { raiseEscalation } from '../../shared/domain/safeguarding/raise-escalation.ts';
+import { createGroup } from '../../shared/domain/sessions/manage-groups.ts';
 import { signWebhook } from '../../shared/runtime/standard-webhooks.ts';
 import { validEscalation } from '../../test/domain/safeguarding/helpers.ts';
-import { activeMember, facilitator, groupWithSession, tokenFor } from '../../test/domain/sessions/helpers.ts';
+import { activeMember, facilitator, groupRequest, groupWithSession, tokenFor } from '../../test/domain/sessions/helpers.ts';
 import { BROWSER, FORM } from '../../test/functions/members/helpers.ts';
 import { TEST_WEBHOOK_SECRET } from '../../test/support/deps.ts';
 import { httpEvent, lambdaContext } from '../../test/support/events.ts';
@@ -97,6 +100,18 @@ export function signedWebhook(body: string, id: string): APIGatewayProxyEventV2 
       'webhook-signature': signWebhook(TEST_WEBHOOK_SECRET, id, ts, body),
     },
   });
+}
+
+/** A facilitator's closed group and `n` members who asked to join it. */
+async function closedGroupWithRequests(deps: BenchDeps, n: number) {
+  const { facilitator: f, token } = await facilitator(deps);
+  const group = await createGroup(deps, f, groupRequest({ access: 'closed' }));
+  const memberIds = await inParallel(n, async (i) => {
+    const m = await activeMember(deps, `asks-${group.groupId.slice(-8)}-${i}`, group.groupId);
+    await deps.sessions.addJoinRequest(group.groupId, m.memberId, deps.clock.now().toISOString());
+    return m.memberId;
+  });
+  return { groupId: group.groupId, token, memberIds };
 }
 
 async function pendingMember(deps: BenchDeps, i: number | string) {
@@ -610,6 +625,37 @@ export const scenarios: Scenario[] = [
         );
       }
       return { handler: asHandler(cancelSession(deps)), expect: 200, events };
+    },
+  },
+  {
+    route: 'GET /admin/groups/{groupId}/requests',
+    does: "requests to join (5; the group's facilitator)",
+    async prepare(deps, n) {
+      const { groupId, token } = await closedGroupWithRequests(deps, 5);
+      return {
+        handler: asHandler(listJoinRequests(deps)),
+        expect: 200,
+        events: times(n, () =>
+          httpEvent('GET', `/admin/groups/${groupId}/requests`, { headers: bearer(token), pathParameters: { groupId } }),
+        ),
+      };
+    },
+  },
+  {
+    route: 'POST /admin/groups/{groupId}/requests/{memberId}/approve',
+    does: "approve a request to join (the group's facilitator)",
+    async prepare(deps, n) {
+      const { groupId, token, memberIds } = await closedGroupWithRequests(deps, n);
+      return {
+        handler: asHandler(approveJoinRequest(deps)),
+        expect: 200,
+        events: memberIds.map((memberId) =>
+          httpEvent('POST', `/admin/groups/${groupId}/requests/${memberId}/approve`, {
+            headers: bearer(token),
+            pathParameters: { groupId, memberId },
+          }),
+        ),
+      };
     },
   },
   {

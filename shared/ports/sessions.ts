@@ -124,7 +124,18 @@ export interface SessionRepository {
   addJoinRequest(groupId: string, memberId: string, at: string): Promise<void>;
   listJoinRequests(groupId: string): Promise<{ memberId: string; requestedAt: string }[]>;
   /** Request → membership with the event, in one transaction; `no-request` when there was none. */
-  approveJoinRequest(groupId: string, memberId: string, at: string, event: DomainEvent): Promise<'approved' | 'no-request'>;
+  /**
+   * The request becomes a membership, with its event, in one transaction behind the guard (the group
+   * lists the facilitator; none for an admin): `forbidden` when the guard fails (or the group is
+   * unknown), `no-request` when there is no request from this member.
+   */
+  approveJoinRequest(
+    groupId: string,
+    memberId: string,
+    at: string,
+    event: DomainEvent,
+    guard?: GroupGuard,
+  ): Promise<'approved' | 'no-request' | 'forbidden'>;
   /** Deletes a member's booking items (freeing held places) and group memberships; returns the sessions whose places freed. */
   eraseMemberBookings(memberId: string): Promise<string[]>;
 }

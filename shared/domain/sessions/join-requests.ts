@@ -1,7 +1,7 @@
 import type { Deps } from '../../ports/index.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Facilitator } from '../facilitators/facilitator.ts';
-import { groupForFacilitator, requireGroupAccess } from './admin-access.ts';
+import { groupForFacilitator, notYourGroup, requireGroupAccess } from './admin-access.ts';
 import { type Group, SESSIONS_TOPIC, type SessionEvent } from './model.ts';
 
 export interface JoinRequestView {
@@ -39,16 +39,25 @@ export async function listJoinRequests(deps: Pick<Deps, 'sessions'>, facilitator
   return { requests: (await joinRequestsView(deps, facilitator, groupId)).requests };
 }
 
-/** POST /admin/groups/{groupId}/requests/{memberId}/approve: the member joins and is told by email. */
+/**
+ * POST /admin/groups/{groupId}/requests/{memberId}/approve (and the dashboard's Approve button): the
+ * member joins and is told by email. The access check is made by the write itself (a ConditionCheck
+ * on the group, none for an admin), so an approval costs the caller's authentication, the member's
+ * read and the write. Paths that answer without writing check access first, so a stranger learns
+ * nothing of who asked.
+ */
 export async function approveJoinRequest(
   deps: Pick<Deps, 'sessions' | 'members' | 'ids' | 'clock'>,
   facilitator: Facilitator,
   groupId: string,
   memberId: string,
 ) {
-  await groupForFacilitator(deps, facilitator, groupId);
+  const requireAccess = () => groupForFacilitator(deps, facilitator, groupId);
   const member = await deps.members.get(memberId);
-  if (member?.status !== 'active') throw new NotFoundError('No request from this member.');
+  if (member?.status !== 'active') {
+    await requireAccess();
+    throw new NotFoundError('No request from this member.');
+  }
   const at = deps.clock.now().toISOString();
   const event: SessionEvent = {
     id: deps.ids.newId(),
@@ -57,11 +66,13 @@ export async function approveJoinRequest(
     occurredAt: at,
     data: { groupId, memberId },
   };
-  const result = await deps.sessions.approveJoinRequest(groupId, memberId, at, event);
-  if (result === 'no-request') {
-    const members = await deps.sessions.listGroupMembers(groupId);
-    if (members.includes(memberId)) return { status: 'already_member' as const };
-    throw new NotFoundError('No request from this member.');
-  }
-  return { status: 'approved' as const };
+  const guard = facilitator.role === 'admin' ? undefined : { groupId, facilitatorId: facilitator.facilitatorId };
+  const result = await deps.sessions.approveJoinRequest(groupId, memberId, at, event, guard);
+  if (result === 'approved') return { status: 'approved' as const };
+  // 404 for an unknown group, 403 when not theirs
+  await requireAccess();
+  if (result === 'forbidden') throw notYourGroup();
+  const members = await deps.sessions.listGroupMembers(groupId);
+  if (members.includes(memberId)) return { status: 'already_member' as const };
+  throw new NotFoundError('No request from this member.');
 }

@@ -26,6 +26,10 @@ describe('closed groups', () => {
 
     const { facilitator: stranger } = await facilitator(deps);
     await expect(approveJoinRequest(deps, stranger, group.groupId, m.memberId)).rejects.toThrow(ForbiddenError);
+    // A stranger learns nothing of who asked: an unknown member is 403 for them too
+    await expect(approveJoinRequest(deps, stranger, group.groupId, deps.ids.newId())).rejects.toThrow(ForbiddenError);
+    await expect(approveJoinRequest(deps, f, deps.ids.newId(), m.memberId)).rejects.toThrow(NotFoundError);
+    expect(await deps.sessions.listJoinRequests(group.groupId)).toHaveLength(1);
     expect(await approveJoinRequest(deps, f, group.groupId, m.memberId)).toEqual({ status: 'approved' });
     expect(await approveJoinRequest(deps, f, group.groupId, m.memberId)).toEqual({ status: 'already_member' });
     await expect(approveJoinRequest(deps, f, group.groupId, deps.ids.newId())).rejects.toThrow(NotFoundError);

@@ -567,32 +567,35 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
       return items.map((i) => ({ memberId: i.memberId as string, requestedAt: i.requestedAt as string }));
     },
 
-    async approveJoinRequest(groupId, memberId, at, event) {
-      const result = await transact([
-        {
-          Delete: {
-            TableName: tableName,
-            Key: { pk: `GROUP#${groupId}`, sk: `REQUEST#${memberId}` },
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
-        {
-          Put: {
-            TableName: tableName,
-            Item: {
-              pk: `GROUP#${groupId}`,
-              sk: `MEMBER#${memberId}`,
-              entity: 'group-member',
-              memberId,
-              gsi1pk: `MEMBER#${memberId}#GROUPS`,
-              gsi1sk: groupId,
-              joinedAt: at,
+    async approveJoinRequest(groupId, memberId, at, event, guard) {
+      const result = await transact(
+        guarded(guard, [
+          {
+            Delete: {
+              TableName: tableName,
+              Key: { pk: `GROUP#${groupId}`, sk: `REQUEST#${memberId}` },
+              ConditionExpression: 'attribute_exists(pk)',
             },
           },
-        },
-        outboxPut(tableName, event),
-      ]);
-      return result === true ? 'approved' : 'no-request';
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                pk: `GROUP#${groupId}`,
+                sk: `MEMBER#${memberId}`,
+                entity: 'group-member',
+                memberId,
+                gsi1pk: `MEMBER#${memberId}#GROUPS`,
+                gsi1sk: groupId,
+                joinedAt: at,
+              },
+            },
+          },
+          outboxPut(tableName, event),
+        ]),
+      );
+      if (result === true) return 'approved';
+      return guard && result === 0 ? 'forbidden' : 'no-request';
     },
 
     async eraseMemberBookings(memberId) {
