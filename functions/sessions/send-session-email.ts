@@ -1,5 +1,8 @@
-import { parseSessionMailEvent, sendSessionEmail } from '../../shared/domain/sessions/send-session-email.ts';
-import type { Deps } from '../../shared/ports/index.ts';
+import {
+  parseSessionMailEvent,
+  type SessionMailDeps,
+  sendSessionEmail,
+} from '../../shared/domain/sessions/send-session-email.ts';
 import { composeDeps } from '../../shared/runtime/aws/compose.ts';
 import { clock, ids, links, org } from '../../shared/runtime/aws/core.ts';
 import { checkins, deliveries, facilitators, members, sessions } from '../../shared/runtime/aws/dynamo.ts';
@@ -13,23 +16,7 @@ import { sqsHandler } from '../../shared/runtime/batch.ts';
  * waitlist notices, announcements, reschedule/cancel notices (and their continuations); `MemberErased`
  * erases bookings and check-ins.
  */
-export const makeHandler = (
-  deps: Pick<
-    Deps,
-    | 'org'
-    | 'members'
-    | 'sessions'
-    | 'checkins'
-    | 'mail'
-    | 'deliveries'
-    | 'tokens'
-    | 'links'
-    | 'clock'
-    | 'scheduler'
-    | 'ids'
-    | 'facilitators'
-  >,
-) =>
+export const makeHandler = (deps: SessionMailDeps) =>
   sqsHandler('session-mail', async (body, _record, invocation) => {
     // A fan-out to many members stops in time and continues by event (SessionMailContinued).
     await sendSessionEmail(deps, parseSessionMailEvent(body), invocation);

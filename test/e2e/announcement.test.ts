@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainEvent } from '../../shared/domain/events.ts';
 import { STOP_BEFORE_TIMEOUT_MS } from '../../shared/domain/time-budget.ts';
-import { linkIn, startTestStack } from '../support/local-stack.ts';
+import { signUpFromGroup, startTestStack } from '../support/local-stack.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -37,21 +37,7 @@ describe('announcing a session to a group larger than one invocation can tell', 
     expect(group.status).toBe(201);
     const groupId = group.json.id as string;
     const people = ['ana', 'bo', 'cy', 'di', 'ed'].map((n) => `${n}@example.com`);
-    for (const email of people) {
-      await stack.call('POST', '/signups', {
-        email,
-        displayName: email.split('@')[0],
-        consents: { groupAgreement: true, privacyNotice: true },
-        groupId,
-      });
-      await stack.drain();
-      const mail = (await stack.outbox()).filter((m) => m.to === email).at(-1);
-      const t = new URL(linkIn(mail?.text ?? '', '/confirm?t=')).searchParams.get('t') ?? '';
-      const confirmed = await stack.call('POST', '/confirm', `token=${encodeURIComponent(t)}`, {
-        'content-type': 'application/x-www-form-urlencoded',
-      });
-      expect(confirmed.status).toBe(200);
-    }
+    for (const email of people) await signUpFromGroup(stack, email, groupId);
     await stack.drain();
     const continued: DomainEvent[] = [];
     const append = stack.deps.sessions.appendEvent;

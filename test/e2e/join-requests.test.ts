@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/browser.ts';
-import { linkIn, startTestStack } from '../support/local-stack.ts';
+import { linkIn, signUpFromGroup, startTestStack } from '../support/local-stack.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -34,19 +34,7 @@ describe('a closed group’s requests to join, from the facilitator’s email to
     );
     expect(created.status).toBe(201);
     const groupId = created.json.id as string;
-    await stack.call('POST', '/signups', {
-      email: 'robin@example.com',
-      displayName: 'Robin',
-      consents: { groupAgreement: true, privacyNotice: true },
-      groupId,
-    });
-    await stack.drain();
-    const confirmMail = (await stack.outbox()).find((m) => m.to === 'robin@example.com');
-    const t = new URL(linkIn(confirmMail?.text ?? '', '/confirm?t=')).searchParams.get('t') ?? '';
-    await stack.call('POST', '/confirm', `token=${encodeURIComponent(t)}`, {
-      'content-type': 'application/x-www-form-urlencoded',
-    });
-    await stack.drain();
+    await signUpFromGroup(stack, 'robin@example.com', groupId, 'Robin');
 
     // The facilitator's email: once, no name or address of the person, a link to the requests page
     const told = (await stack.outbox()).filter((m) => m.to === 'pat@example.org' && m.subject.startsWith('Someone asked'));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookingLink } from '../../shared/domain/sessions/book-session.ts';
-import { linkIn, startTestStack } from '../support/local-stack.ts';
+import { signUpFromGroup, startTestStack } from '../support/local-stack.ts';
 
 type Stack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -15,19 +15,7 @@ describe('reminders and waitlist offers on the local clock', () => {
     await stack?.close();
   });
 
-  async function member(email: string, groupId: string) {
-    await stack.call('POST', '/signups', {
-      email,
-      displayName: email.split('@')[0],
-      consents: { groupAgreement: true, privacyNotice: true },
-      groupId,
-    });
-    await stack.drain();
-    const mail = (await stack.outbox()).find((m) => m.to === email)!;
-    await stack.call('POST', '/confirm', { token: new URL(linkIn(mail.text, '/confirm?t=')).searchParams.get('t') });
-    await stack.drain();
-    return (await stack.deps.members.findByEmail(email))!.memberId;
-  }
+  const member = (email: string, groupId: string) => signUpFromGroup(stack, email, groupId);
 
   const book = async (url: string, action: string) => {
     const u = new URL(url);

@@ -59,3 +59,28 @@ export function linkIn(text: string, path: string): string {
   if (!match) throw new Error(`No ${path} link in: ${text.slice(0, 500)}`);
   return match[0];
 }
+
+/**
+ * A person signs up from a group's page and confirms by the emailed link, as a browser would post
+ * them; returns their member id. An open group takes them at once; a closed one records a request.
+ */
+export async function signUpFromGroup(
+  stack: Awaited<ReturnType<typeof startTestStack>>,
+  email: string,
+  groupId: string,
+  displayName = email.split('@')[0],
+): Promise<string> {
+  await stack.call('POST', '/signups', {
+    email,
+    displayName,
+    consents: { groupAgreement: true, privacyNotice: true },
+    groupId,
+  });
+  await stack.drain();
+  const mail = (await stack.outbox()).filter((m) => m.to === email).at(-1);
+  const token = new URL(linkIn(mail?.text ?? '', '/confirm?t=')).searchParams.get('t') ?? '';
+  const confirmed = await stack.call('POST', '/confirm', { token });
+  if (confirmed.status !== 200) throw new Error(`Confirming ${email} answered ${confirmed.status}`);
+  await stack.drain();
+  return (await stack.deps.members.findByEmail(email))?.memberId ?? '';
+}

@@ -43,7 +43,8 @@ export function parseSessionMailEvent(body: string): SessionMailEvent {
   return SessionMailEvent.parse(JSON.parse(body));
 }
 
-type SessionMailDeps = Pick<
+/** What the session-mail consumer may touch. */
+export type SessionMailDeps = Pick<
   Deps,
   | 'org'
   | 'members'
