@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateFacilitatorRequest, createFacilitator } from '../shared/domain/facilitators/create-facilitator.ts';
 import { eraseMemberByEmail, exportMemberData } from '../shared/domain/operators/member-data.ts';
+import { republishRelayFailures } from '../shared/domain/operators/republish-outbox.ts';
 import { OrgConfigError } from '../shared/domain/org/org-config.ts';
 import { escalationFormLink } from '../shared/domain/safeguarding/escalation-form.ts';
 import { runDrill } from '../shared/domain/safeguarding/run-drill.ts';
@@ -32,6 +33,8 @@ commands
   escalations list --open        escalations not yet resolved
   escalations drill --urgency immediate|same_day|routine
                                  raises a test escalation (marked DRILL in every alert) as an admin would
+  outbox republish [--dry-run]   after the relay's failure alarm, once the cause is fixed: publishes again
+                                 every event written around the records the relay gave up on
 `;
 
 export interface Io {
@@ -258,6 +261,40 @@ const commands: Record<string, Command> = {
     const { escalationId, reference } = await runDrill(target.deps, operator, { urgency: flags.get('--urgency') as never });
     io.out(`Drill ${reference} (${escalationId}) raised in ${target.description}: the first level is being alerted.`);
     return 0;
+  },
+
+  async 'outbox republish'(target, _args, flags, io) {
+    const dryRun = flags.has('--dry-run');
+    const report = await republishRelayFailures(
+      { operator: target.operator, relayFailures: target.relayFailures, clock: target.deps.clock },
+      { dryRun },
+    );
+    if (report.failures === 0) {
+      io.out(`The relay has given up on nothing in ${target.description}.`);
+      return 0;
+    }
+    io.out(`${report.failures} relay failure message(s) in ${target.description}.`);
+    for (const w of report.windows)
+      io.out(`window ${w.from} … ${w.to}: ${w.records} record(s) failed, ${w.events} outbox event(s) in it`);
+    for (const e of report.events) io.out([e.occurredAt, e.type, e.id].join('\t'));
+    if (dryRun) io.out(`Dry run: ${report.events.length} event(s) would be published again; nothing written or deleted.`);
+    else
+      io.out(
+        `${report.republished} event(s) written again for the relay to publish (consumers handle each event once); ` +
+          `${report.removed} failure message(s) deleted.`,
+      );
+    if (report.unmatched.length)
+      io.err(
+        `${report.unmatched.length} message(s) found no outbox event in their window (outbox items are kept 7 days) and stay in the queue: ` +
+          report.unmatched.join(', '),
+      );
+    if (report.unreadable.length)
+      io.err(
+        `${report.unreadable.length} message(s) are not relay failures and stay in the queue: ${report.unreadable.join(', ')}`,
+      );
+    if (!dryRun && report.republished)
+      io.err('If the failure alarm fires again, the cause is not fixed yet: the new failures will be there to republish.');
+    return report.unmatched.length || report.unreadable.length ? 1 : 0;
   },
 };
 

@@ -1,18 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { streamRelay } from '../functions/routes.ts';
 import { stackName } from '../infra/kith-stack.ts';
 import { loadOrg } from '../infra/load-org.ts';
 import { ensureTable, startDynamoLocal } from '../local/dynamodb.ts';
 import { REGION } from '../local/lambda.ts';
 import { loadLocalSecrets, localWebhookSecretStore } from '../local/secrets.ts';
-import { claimDataDirForTool, runningLocalStack, TABLE_NAME } from '../local/stack.ts';
+import { claimDataDirForTool, type LocalEndpoints, runningLocalStack, TABLE_NAME } from '../local/stack.ts';
+import { relayDeadLetterFile } from '../local/stream-poller.ts';
 import { createCloudFormationOutputs } from '../shared/adapters/aws/cloudformation-outputs.ts';
 import { createDocumentClient, type TableRef } from '../shared/adapters/aws/dynamo/document-client.ts';
 import { createDynamoEscalationRepository } from '../shared/adapters/aws/dynamo/escalation-repository.ts';
 import { createDynamoFacilitatorRepository } from '../shared/adapters/aws/dynamo/facilitator-repository.ts';
 import { createDynamoMemberRepository } from '../shared/adapters/aws/dynamo/member-repository.ts';
 import { createDynamoOperatorStore } from '../shared/adapters/aws/dynamo/operator-store.ts';
+import { createSqsRelayFailureQueue } from '../shared/adapters/aws/relay-failure-queue.ts';
 import { createSecretsManagerStore } from '../shared/adapters/aws/secret-store.ts';
 import { createSecretKeys } from '../shared/adapters/aws/secrets.ts';
 import { createHmacTokenCodec } from '../shared/adapters/hmac-token-codec.ts';
@@ -20,7 +24,7 @@ import { createUlids, systemClock } from '../shared/adapters/ids.ts';
 import { createDeliveryLinks } from '../shared/adapters/links.ts';
 import { createControllableClock } from '../shared/adapters/local/controllable-clock.ts';
 import type { Clock, Deps } from '../shared/ports/index.ts';
-import type { OperatorStore, RotatingSecretStore, StackOutputsReader } from '../shared/ports/operators.ts';
+import type { OperatorStore, RelayFailureQueue, RotatingSecretStore, StackOutputsReader } from '../shared/ports/operators.ts';
 import { type StackOutputName, stackOutputs } from '../shared/stack-outputs.ts';
 
 /** Everything a CLI command may use, for one stack: deployed (`--org`) or local (`--local`). */
@@ -30,6 +34,8 @@ export interface OperatorTarget {
   deps: Pick<Deps, 'org' | 'members' | 'facilitators' | 'escalations' | 'ids' | 'clock' | 'tokens' | 'links'>;
   operator: OperatorStore;
   webhookSecret: RotatingSecretStore;
+  /** What the outbox relay gave up on (deployed: its on-failure SQS queue; local: the stream poller's dead letters). */
+  relayFailures: RelayFailureQueue;
   /** Base URL of the pages (links the CLI prints). */
   publicUrl: string;
   close(): Promise<void>;
@@ -103,6 +109,7 @@ export async function localTarget(options: { dataDir: string; org?: string }): P
     }),
     operator: createDynamoOperatorStore(table),
     webhookSecret: localWebhookSecretStore(join(dataDir, 'secrets.json')),
+    relayFailures: running ? runningRelayFailures(running) : relayDeadLetterFile(join(dataDir, 'stream.json')),
     publicUrl,
     close: async () => {
       table.client.destroy();
@@ -131,6 +138,13 @@ export async function deployedTarget(
   };
   const table: TableRef = { client: createDocumentClient({ region }), tableName: need('tableName') };
   const secrets = new SecretsManagerClient({ region });
+  const sqs = new SQSClient({ region });
+  let relayFailures: RelayFailureQueue | undefined;
+  // Created on first use, so stacks deployed before the output existed still serve other commands.
+  const relayQueue = () => {
+    relayFailures ??= createSqsRelayFailureQueue(sqs, need('relayFailuresQueueUrl'));
+    return relayFailures;
+  };
   return {
     description: `${name} in ${region}`,
     deps: depsFor(org, table, systemClock, {
@@ -140,10 +154,37 @@ export async function deployedTarget(
     }),
     operator: createDynamoOperatorStore(table),
     webhookSecret: createSecretsManagerStore(secrets, need('webhookSecretArn')),
+    relayFailures: {
+      list: async () => relayQueue().list(),
+      remove: async (ids) => relayQueue().remove(ids),
+      release: async (ids) => relayQueue().release(ids),
+    },
     publicUrl: need('publicUrl'),
     close: async () => {
       table.client.destroy();
       secrets.destroy();
+      sqs.destroy();
     },
+  };
+}
+
+/** The relay's dead letters of a running local stack, through its `/_dev/dlq` routes (it holds them in memory). */
+function runningRelayFailures(running: LocalEndpoints): RelayFailureQueue {
+  const call = async (method: string, query = '') => {
+    const response = await fetch(`${running.url}/_dev/dlq${query}`, { method });
+    if (!response.ok) throw new TargetError(`the local stack answered ${response.status} to ${method} /_dev/dlq`);
+    return (await response.json()) as { messages?: { queue: string; messageId: string; body: string }[] };
+  };
+  return {
+    async list() {
+      const { messages = [] } = await call('GET');
+      return messages.filter((m) => m.queue === streamRelay.name).map((m) => ({ id: m.messageId, body: m.body }));
+    },
+    async remove(ids) {
+      if (!ids.length) return;
+      const query = new URLSearchParams([['queue', streamRelay.name], ...ids.map((id) => ['messageId', id] as [string, string])]);
+      await call('DELETE', `?${query}`);
+    },
+    release: async () => {},
   };
 }

@@ -91,6 +91,7 @@ export class KithStack extends Stack {
       tokenSecretArn: this.secrets.tokenSecret.secretArn,
       webhookSecretArn: this.secrets.webhookSecret.secretArn,
       operatorTopicArn: this.alarms.topic.topicArn,
+      relayFailuresQueueUrl: this.messaging.relayFailures.queueUrl,
     });
     // Every function is covered by the API's 5xx alarm, its queue's dead-letter alarm and the account's
     // throttles alarm; the escalation path also alarms on each of its functions' errors.

@@ -22,6 +22,9 @@ export interface DevSurface {
   drain(): Promise<void>;
   deadLetters(): DeadLetter[];
   clearDeadLetters(): number;
+  /** The outbox relay's dead letters are its on-failure messages (`kith outbox republish` removes them one by one). */
+  relayName: string;
+  removeRelayDeadLetters(ids: readonly string[]): number;
 }
 
 const ClockRequest = z
@@ -55,6 +58,10 @@ export function devRoutes(surface: DevSurface): DevRoute[] {
     }
   };
   const ok = (body: unknown, status = 200) => ({ status, body });
+  const badRequest = (field: string, message: string) => ({
+    status: 400,
+    body: { error: { code: 'validation_failed', message: 'The request is not valid.', fields: { [field]: message } } },
+  });
   return [
     { method: 'GET', path: '/_dev/outbox', handle: async () => ok({ messages: deps.mail.list() }) },
     { method: 'DELETE', path: '/_dev/outbox', handle: async () => ok({ deleted: deps.mail.clear() }) },
@@ -96,6 +103,19 @@ export function devRoutes(surface: DevSurface): DevRoute[] {
     },
     { method: 'GET', path: '/_dev/webhook-secret', handle: async () => ok({ secret: surface.webhookSecret }) },
     { method: 'GET', path: '/_dev/dlq', handle: async () => ok({ messages: surface.deadLetters() }) },
-    { method: 'DELETE', path: '/_dev/dlq', handle: async () => ok({ deleted: surface.clearDeadLetters() }) },
+    {
+      method: 'DELETE',
+      path: '/_dev/dlq',
+      // Every dead letter; or, with ?queue=<the relay>&messageId=…&messageId=…, those of the relay.
+      async handle({ query }) {
+        const queue = query.get('queue');
+        if (queue === null) return ok({ deleted: surface.clearDeadLetters() });
+        if (queue !== surface.relayName)
+          return badRequest('queue', `only the relay's dead letters (${surface.relayName}) are deleted one by one`);
+        const ids = query.getAll('messageId');
+        if (!ids.length) return badRequest('messageId', 'name at least one message to delete');
+        return ok({ deleted: surface.removeRelayDeadLetters(ids) });
+      },
+    },
   ];
 }

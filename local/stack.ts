@@ -186,6 +186,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stateFile: join(dataDir, 'stream.json'),
       handler: makeRelay(deps),
       functionName: streamRelay.name,
+      clock: deps.clock,
       onDeadLetter: (letter) => warnDeadLetter(letter.queue, letter.messageId),
     });
     const pump = createPump({
@@ -209,6 +210,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         drain: () => pump.drain(),
         deadLetters: () => [...allQueues.flatMap((q) => q.deadLetters()), ...stream.deadLetters()],
         clearDeadLetters: () => allQueues.reduce((n, q) => n + q.clearDeadLetters(), 0) + stream.clearDeadLetters(),
+        relayName: streamRelay.name,
+        removeRelayDeadLetters: (ids) => stream.removeDeadLetters(ids),
       }),
       onRequest: ({ method, path, status, durationMs }) => {
         // Function routes log their own request lines; the server reports what never reached one.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type _Record,
   type AttributeValue,
@@ -9,8 +10,9 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord, DynamoDBStreamEvent, AttributeValue as LambdaAttributeValue, SQSBatchResponse } from 'aws-lambda';
-import { jsonFile } from '../shared/adapters/local/json-file.ts';
+import { type JsonFile, jsonFile } from '../shared/adapters/local/json-file.ts';
 import type { DeadLetter } from '../shared/adapters/local/local-queue.ts';
+import type { RelayFailureQueue } from '../shared/ports/operators.ts';
 import { dynamoCall } from './dynamodb.ts';
 import { type LambdaHandler, lambdaContext, REGION } from './lambda.ts';
 
@@ -19,8 +21,10 @@ import { type LambdaHandler, lambdaContext, REGION } from './lambda.ts';
  * handler Lambda runs, as a DynamoDB event source mapping would: every shard (new ones appear as
  * the stream rolls over; a child waits for its parent), in order, from a checkpoint kept per shard
  * in the data folder (TRIM_HORIZON for a shard never seen). A reported failure makes the next
- * attempt start at the failed record; after `maxAttempts` the record is parked in the relay's
- * dead-letter list, so one poison item cannot stop the stream for good.
+ * attempt start at the failed record; after `maxAttempts` the record's position is parked in the
+ * relay's dead-letter list, so one poison item cannot stop the stream for good. As in AWS, the dead
+ * letter is the event source mapping's on-failure message (shard, sequence numbers, arrival times),
+ * not the record: the outbox item stays in the table for `kith outbox republish`.
  */
 export interface StreamPollerOptions {
   endpoint: string;
@@ -33,6 +37,11 @@ export interface StreamPollerOptions {
   maxAttempts?: number;
   backoffMs?: (attempt: number) => number;
   onDeadLetter?: (letter: DeadLetter) => void;
+  /**
+   * The stack's clock (the local stack's can be moved): dead letters date records by it, as the
+   * events in them are dated, so a republish finds them. Default: the real time.
+   */
+  clock?: { now(): Date };
 }
 
 export interface PollOutcome {
@@ -46,6 +55,8 @@ export interface StreamPoller {
   poll(): Promise<PollOutcome>;
   deadLetters(): DeadLetter[];
   clearDeadLetters(): number;
+  /** Deletes the named dead letters; returns how many there were. */
+  removeDeadLetters(ids: readonly string[]): number;
 }
 
 interface ShardState {
@@ -168,7 +179,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         if (attempts >= maxAttempts) {
           retries.delete(shardId);
           saveShard(arn, shardId, { after: sequence });
-          park(failed, attempts);
+          park(failed, attempts, shardId);
         } else {
           retries.set(shardId, { sequence, attempts, notBefore: Date.now() + backoffMs(attempts) });
           outcome.retryAt = Math.min(outcome.retryAt ?? Number.POSITIVE_INFINITY, Date.now() + backoffMs(attempts));
@@ -199,14 +210,17 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
   }
 
-  function park(record: DynamoDBRecord, attempts: number) {
+  function park(record: DynamoDBRecord, attempts: number, shardId: string) {
+    const shift = options.clock ? options.clock.now().getTime() - Date.now() : 0;
+    const arrival = new Date((record.dynamodb?.ApproximateCreationDateTime ?? Date.now() / 1000) * 1000 + shift);
+    const sequence = record.dynamodb?.SequenceNumber ?? '';
     const letter: DeadLetter = {
       queue: functionName,
-      messageId: record.dynamodb?.SequenceNumber ?? '',
-      body: JSON.stringify(record),
-      attributes: { eventName: record.eventName ?? '' },
+      messageId: sequence,
+      body: JSON.stringify(onFailureMessage({ record, shardId, attempts, functionName, arrival })),
+      attributes: {},
       receiveCount: attempts,
-      sentAt: new Date((record.dynamodb?.ApproximateCreationDateTime ?? 0) * 1000).toISOString(),
+      sentAt: arrival.toISOString(),
       movedAt: new Date().toISOString(),
     };
     state.update((s) => s.deadLetters.push(letter));
@@ -238,6 +252,66 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         s.deadLetters = [];
         return count;
       }),
+    removeDeadLetters: (ids) => removeLetters(state, ids),
+  };
+}
+
+function removeLetters(state: JsonFile<State>, ids: readonly string[]): number {
+  const gone = new Set(ids);
+  return state.update((s) => {
+    const before = s.deadLetters.length;
+    s.deadLetters = s.deadLetters.filter((l) => !gone.has(l.messageId));
+    return before - s.deadLetters.length;
+  });
+}
+
+/**
+ * The relay's dead letters in a stopped local stack's data folder (`<data>/stream.json`), for the
+ * operator CLI, which holds the folder's lock meanwhile. A running stack serves them at `/_dev/dlq`.
+ */
+export function relayDeadLetterFile(stateFile: string): RelayFailureQueue {
+  const state = jsonFile<State>(stateFile, () => ({ streams: {}, deadLetters: [] }));
+  return {
+    list: async () => state.read().deadLetters.map((l) => ({ id: l.messageId, body: l.body })),
+    remove: async (ids) => void removeLetters(state, ids),
+    release: async () => {},
+  };
+}
+
+/**
+ * What Lambda sends to a stream event source mapping's on-failure destination when it gives up on
+ * records (AWS Lambda developer guide, "Retaining discarded batches"), for one record: where it was
+ * and when it arrived, not its content. DynamoDB's arrival times are whole seconds.
+ */
+function onFailureMessage(input: {
+  record: DynamoDBRecord;
+  shardId: string;
+  attempts: number;
+  functionName: string;
+  arrival: Date;
+}) {
+  const { record, arrival } = input;
+  const at = `${arrival.toISOString().slice(0, 19)}Z`;
+  const sequence = record.dynamodb?.SequenceNumber ?? '';
+  return {
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: `arn:aws:lambda:${REGION}:000000000000:function:${input.functionName}`,
+      condition: 'RetryAttemptsExhausted',
+      approximateInvokeCount: input.attempts,
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
+    version: '1.0',
+    timestamp: new Date().toISOString(),
+    DDBStreamBatchInfo: {
+      shardId: input.shardId,
+      startSequenceNumber: sequence,
+      endSequenceNumber: sequence,
+      approximateArrivalOfFirstRecord: at,
+      approximateArrivalOfLastRecord: at,
+      batchSize: 1,
+      streamArn: record.eventSourceARN ?? '',
+    },
   };
 }
 

@@ -11,6 +11,7 @@ export const stackOutputs = {
   tokenSecretArn: 'TokenSecretArn',
   webhookSecretArn: 'WebhookSecretArn',
   operatorTopicArn: 'OperatorTopicArn',
+  relayFailuresQueueUrl: 'RelayFailuresQueueUrl',
 } as const;
 
 export type StackOutputName = keyof typeof stackOutputs;

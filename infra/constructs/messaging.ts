@@ -5,6 +5,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Subscription, SubscriptionFilter, SubscriptionProtocol, Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { streamRelay, type TopicConsumer, type TopicName, topicConsumers, topicNames } from '../../functions/routes.ts';
 import type { OrgConfig } from '../../shared/domain/org/org-config.ts';
@@ -39,6 +40,8 @@ export interface MessagingProps {
 export class Messaging extends Construct {
   readonly topics: ReadonlyMap<TopicName, Topic>;
   readonly relay: AppFunction;
+  /** Where the relay's event source puts what it gave up on (positions, not events): `kith outbox republish`. */
+  readonly relayFailures: IQueue;
   readonly consumers: ReadonlyMap<string, AppFunction>;
 
   constructor(scope: Construct, id: string, props: MessagingProps) {
@@ -106,7 +109,11 @@ export class Messaging extends Construct {
     // The outbox relay: INSERTs of outbox items only; a poison record is isolated by bisecting, retried
     // a bounded number of times, then its position (not its content) goes to the relay's DLQ.
     const relayFailures = deadLetterQueue(this, 'RelayFailures', key, 'outbox records the relay gave up on');
-    alarms.watchDeadLetterQueue(relayFailures, 'outbox records the relay gave up on (re-read them from the table and republish)');
+    alarms.watchDeadLetterQueue(
+      relayFailures,
+      'outbox records the relay gave up on: fix the cause, then npm run kith -- outbox republish --org <slug>',
+    );
+    this.relayFailures = relayFailures;
     this.relay = new AppFunction(this, pascal(streamRelay.name), {
       entry: streamRelay.entry,
       org,

@@ -14,6 +14,7 @@ export function addOperatorOutputs(
     tokenSecretArn: string;
     webhookSecretArn: string;
     operatorTopicArn: string;
+    relayFailuresQueueUrl: string;
   },
 ): void {
   // The API stage URL ends in "/"; a configured public URL may not.
@@ -26,6 +27,7 @@ export function addOperatorOutputs(
     ['tokenSecretArn', values.tokenSecretArn, 'Secrets Manager secret that signs emailed links (kith CLI)'],
     ['webhookSecretArn', values.webhookSecretArn, 'Secrets Manager secret that signs escalation webhooks (kith CLI)'],
     ['operatorTopicArn', values.operatorTopicArn, 'SNS topic the alarms go to: confirm its email subscription'],
+    ['relayFailuresQueueUrl', values.relayFailuresQueueUrl, 'Outbox records the relay gave up on (kith CLI: outbox republish)'],
   ];
   for (const [name, value, description] of outputs) {
     new CfnOutput(scope, stackOutputs[name], { value, description }).overrideLogicalId(stackOutputs[name]);

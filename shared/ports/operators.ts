@@ -1,3 +1,5 @@
+import type { DomainEvent } from '../domain/events.ts';
+
 /**
  * What the operator CLI (bin/kith.ts) needs beyond the use cases' ports. Not part of `Deps`: no
  * deployed function uses these.
@@ -28,6 +30,33 @@ export interface OperatorStore {
   memberItems(memberId: string): Promise<Record<string, unknown>[]>;
   /** Escalations indexed under gsi1 `ESCALATIONS#OPEN` (sorted by `gsi1sk`, the raised time). */
   openEscalations(): Promise<EscalationSummary[]>;
+  /**
+   * The events of outbox items written between `from` and `to` (ISO times, inclusive): the event's
+   * `occurredAt`, or when it was last republished. A Scan (outbox items have no index): operator use
+   * only, after the relay gave up on something.
+   */
+  outboxEventsBetween(from: string, to: string): Promise<DomainEvent[]>;
+  /** Writes the event as a new outbox item, so the relay publishes it again. */
+  republishEvent(event: DomainEvent, at: string): Promise<void>;
+}
+
+/**
+ * A message about stream records the outbox relay gave up on: in AWS, the event source mapping's
+ * on-failure queue (the records' positions and arrival times, never their content); locally, the
+ * stream poller's dead letters in the same shape.
+ */
+export interface RelayFailure {
+  id: string;
+  body: string;
+}
+
+export interface RelayFailureQueue {
+  /** Every message in the queue now (in AWS each is hidden from other readers until removed or released). */
+  list(): Promise<RelayFailure[]>;
+  /** Deletes messages that have been dealt with. */
+  remove(ids: readonly string[]): Promise<void>;
+  /** Makes messages listed but not removed visible again at once. */
+  release(ids: readonly string[]): Promise<void>;
 }
 
 /** A deployed stack's CloudFormation outputs, by output name. */

@@ -3,11 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../bin/kith.ts';
 import { deployedTarget } from '../../bin/targets.ts';
 import { repoRoot } from '../../infra/load-org.ts';
-import { startLocalStack } from '../../local/stack.ts';
+import { localTable } from '../../local/deps.ts';
+import { runningLocalStack, startLocalStack } from '../../local/stack.ts';
+import { outboxPut } from '../../shared/adapters/aws/dynamo/outbox.ts';
 import { hashBearerToken } from '../../shared/domain/facilitators/facilitator.ts';
 import { webhookSigningKey } from '../../shared/domain/webhooks/webhook-secret.ts';
 import { startTestStack } from '../support/local-stack.ts';
@@ -161,6 +164,65 @@ describe('the operator CLI against a running local stack', () => {
     expect(alert?.subject).toMatch(/^DRILL — TEST ALERT/);
   });
 
+  it('republishes what the relay gave up on, once its cause is fixed: the lost email goes out, nothing is sent twice', async () => {
+    // Prepare: a member signs up (one confirmation email); then an outbox event the relay cannot
+    // publish (a bug: no such topic) is parked after its retries, as its position only
+    const email = 'lost.event@example.com';
+    await stack.call('POST', '/signups', { email, displayName: 'Lee', consents: { groupAgreement: true, privacyNotice: true } });
+    await stack.drain();
+    const member = await stack.deps.members.findByEmail(email);
+    const running = runningLocalStack(stack.dataDir)!;
+    const table = localTable(running.dynamodb, running.tableName);
+    const lost = {
+      id: 'E-LOST-1',
+      type: 'MemberSignupRequested',
+      topic: 'no-such-topic',
+      occurredAt: stack.deps.clock.now().toISOString(),
+      data: { memberId: member!.memberId },
+    };
+    await table.client.send(new PutCommand(outboxPut(running.tableName, lost as never).Put!));
+    await stack.drain();
+    const letters = ((await stack.call('GET', '/_dev/dlq')).json.messages as { queue: string; body: string }[]).filter(
+      (l) => l.queue === 'outbox-relay',
+    );
+    expect(letters).toHaveLength(1);
+    expect(letters[0]!.body).not.toContain(member!.memberId);
+    const sentTo = async () => (await stack.outbox()).filter((m) => m.to === email).length;
+    expect(await sentTo()).toBe(1);
+
+    // Act: a dry run, then the fix (the item publishable, as a deployed fix would make it), then the republish
+    const dry = await kith('outbox', 'republish', '--dry-run', ...local);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain(`MemberSignupRequested\tE-LOST-1`);
+    expect(dry.out).toContain('nothing written or deleted');
+    await stack.drain();
+    expect(await sentTo()).toBe(1);
+    await table.client.send(
+      new PutCommand({
+        ...outboxPut(running.tableName, { ...lost, topic: 'member-notifications' } as never).Put!,
+        ConditionExpression: undefined,
+      }),
+    );
+    const republished = await kith('outbox', 'republish', ...local);
+    await stack.drain();
+
+    // Assess: the lost confirmation sent once; the sign-up's own event (in the same window) not again
+    expect(republished.code).toBe(0);
+    expect(republished.out).toMatch(/[2-9]\d* event\(s\) written again/);
+    expect(republished.out).toContain('1 failure message(s) deleted');
+    expect(await sentTo()).toBe(2);
+    const relayLetters = ((await stack.call('GET', '/_dev/dlq')).json.messages as { queue: string }[]).filter(
+      (l) => l.queue === 'outbox-relay',
+    );
+    expect(relayLetters).toEqual([]);
+    expect((await kith('outbox', 'republish', ...local)).out).toContain('The relay has given up on nothing');
+    // Only the relay's dead letters are deleted one by one
+    const other = await stack.call('DELETE', '/_dev/dlq?queue=timers&messageId=x');
+    expect(other.status).toBe(400);
+    expect(other.json.error).toMatchObject({ fields: { queue: expect.stringContaining('outbox-relay') } });
+    table.client.destroy();
+  });
+
   it('asks which stack, and explains an unknown command, with exit code 2', async () => {
     expect((await kith('facilitators', 'list')).code).toBe(2);
     expect((await kith('facilitators', 'list', '--local', '--org', 'example')).code).toBe(2);
@@ -216,6 +278,8 @@ describe('the operator CLI against a deployed stack (--org)', () => {
     expect(asked).toEqual(['Kith-example eu-west-2']);
     expect(opened.description).toBe('Kith-example in eu-west-2');
     expect(opened.publicUrl).toBe('https://x.example/');
+    // A stack deployed before the relay's failure queue was an output: only `outbox republish` needs it
+    await expect(opened.relayFailures.list()).rejects.toThrow(/has no output RelayFailuresQueueUrl/);
     await opened.close();
 
     await expect(deployedTarget('example', { read: async () => ({}) })).rejects.toThrow(

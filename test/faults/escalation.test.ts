@@ -1,7 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler as makeWebhook } from '../../functions/safeguarding/receive-escalation-webhook.ts';
+import { createDynamoOperatorStore } from '../../shared/adapters/aws/dynamo/operator-store.ts';
 import type { Facilitator } from '../../shared/domain/facilitators/facilitator.ts';
+import { republishRelayFailures } from '../../shared/domain/operators/republish-outbox.ts';
 import { acknowledgeEscalation } from '../../shared/domain/safeguarding/acknowledge-escalation.ts';
 import { resolveEscalation } from '../../shared/domain/safeguarding/resolve-escalation.ts';
 import { setLogSink } from '../../shared/runtime/logger.ts';
@@ -150,6 +152,43 @@ describe('fault: outbox relay', () => {
     expect(p.stream.deadLetters()).toHaveLength(1);
     expect(p.sentTo(LEAD)).toHaveLength(1);
     expect(lines.some((l) => l.includes('stream record failed'))).toBe(true);
+  });
+
+  it('SNS publish error: SNS down for longer than the relay retries → DLQ+alarm (position, not content); the operator republishes; lead alerted once', async () => {
+    const p = await pipeline();
+    await raise(p); // alerted before the outage
+    await p.settle();
+    p.events.failPublish(5, 'network'); // every attempt the relay makes for the next record
+    const lost = await raise(p, { memberRef: 'R-123' });
+    await p.settle();
+    expect(p.sentTo(LEAD)).toHaveLength(1);
+    const letters = p.stream.deadLetters();
+    expect(letters).toHaveLength(1);
+    expect(JSON.parse(letters[0]!.body).DDBStreamBatchInfo).toMatchObject({ batchSize: 1 });
+    expect(letters[0]!.body).not.toContain(lost);
+    expect(letters[0]!.body).not.toContain('R-123');
+
+    // SNS is back: the operator runs `outbox republish`
+    const report = await republishRelayFailures({
+      operator: createDynamoOperatorStore(p.table),
+      relayFailures: {
+        list: async () => p.stream.deadLetters().map((l) => ({ id: l.messageId, body: l.body })),
+        remove: async (ids) => void p.stream.removeDeadLetters(ids),
+        release: async () => {},
+      },
+      clock: p.deps.clock,
+    });
+    await p.settle();
+
+    // Both events in the window went out again; the consumers alerted once per escalation
+    expect(report.events.filter((e) => e.type === 'EscalationRaised')).toHaveLength(2);
+    expect(report.removed).toBe(1);
+    const leads = p.sentTo(LEAD);
+    expect(leads).toHaveLength(2);
+    expect(p.smsTo(LEAD_PHONE)).toHaveLength(2);
+    expect(new Set(leads.map((m) => m.subject)).size).toBe(2);
+    expect(p.stream.deadLetters()).toEqual([]);
+    noDeadLetters(p);
   });
 
   it('SNS publish error: a network error on the first of two records → retried from it, each event published once', async () => {

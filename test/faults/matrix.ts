@@ -50,6 +50,7 @@ const outcomes: [RegExp, string][] = [
   [/\b(503|4\d\d)\b/, 'refused'],
   [/retried|re-run|retry/i, 'retried'],
   [/DLQ|dead-letter/, 'DLQ+alarm'],
+  [/republishes|republished/i, 'republished'],
   [/filtered|not sent|nothing moves|does not move|only the missing|never dead-lettered/i, 'not resent'],
   [/at-least-once/i, 'at-least-once'],
   [/(?<!least-)once|not two/i, 'once'],
@@ -123,7 +124,8 @@ export function renderMatrix(report: VitestReport): string {
     '',
     `${total} tests (test/faults/), ${failed} failed. ✓ = every test of the cell passed, with what they assert: ` +
       '*once* (delivered or acted on exactly once), *retried* (then delivered), *DLQ+alarm* (parked in a ' +
-      'dead-letter queue whose alarm fires), *not resent* (nothing sent twice or to a bounced address), ' +
+      "dead-letter queue whose alarm fires), *republished* (the relay gave up; the operator's `outbox republish` " +
+      'published it again), *not resent* (nothing sent twice or to a bounced address), ' +
       '*refused* (the caller is told to retry), *at-least-once* (a worker that dies between SES accepting ' +
       "and the delivery being recorded sends again after the claim's lease: a duplicate rather than a loss); ✗ failed = a test of the cell failed; — = not covered or not applicable.",
   ];

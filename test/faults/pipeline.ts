@@ -71,6 +71,7 @@ export async function pipeline(options: { org?: OrgConfig; relayTimeoutMs?: numb
       ? withDeadline(makeRelay({ events: topics }), options.relayTimeoutMs)
       : makeRelay({ events: topics }),
     backoffMs: () => 1,
+    clock: deps.clock,
   });
 
   const handlers = new Map<string, SqsLambda>();

@@ -182,6 +182,8 @@ describe('the outbox relay', () => {
     expect(p.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     const destination = refId((p.DestinationConfig as Props)?.OnFailure?.Destination);
     expect(destination && destination in queues).toBe(true);
+    // The operator's `kith outbox republish` finds that queue by the stack output
+    expect(template.toJSON().Outputs.RelayFailuresQueueUrl.Value).toEqual({ Ref: destination });
   });
 
   it('alarms on stream lag and errors (throttles: one account-level alarm)', () => {

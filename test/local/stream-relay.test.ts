@@ -161,7 +161,15 @@ describe('the outbox relay over DynamoDB Local streams', () => {
     const letters = stream.deadLetters();
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ queue: 'outbox-relay', receiveCount: 3 });
-    expect(letters[0]!.body).toContain('"poison"');
+    // As in AWS: where the record was and when it arrived, not the event
+    const info = JSON.parse(letters[0]!.body).DDBStreamBatchInfo;
+    expect(info).toMatchObject({
+      startSequenceNumber: letters[0]!.messageId,
+      endSequenceNumber: letters[0]!.messageId,
+      batchSize: 1,
+    });
+    expect(Math.abs(Date.parse(info.approximateArrivalOfFirstRecord) - Date.now())).toBeLessThan(60_000);
+    expect(letters[0]!.body).not.toContain('poison');
   });
 
   it('fails loudly on an outbox item that holds no publishable event', async () => {
