@@ -10,7 +10,7 @@ import { createGroup } from '../../shared/domain/sessions/manage-groups.ts';
 import { scheduleSessions } from '../../shared/domain/sessions/schedule-sessions.ts';
 import { STOP_BEFORE_TIMEOUT_MS } from '../../shared/domain/time-budget.ts';
 import { timerMessageBody } from '../../shared/domain/timers/timer-message.ts';
-import type { Mailer } from '../../shared/ports/index.ts';
+import { type Mailer, URGENT } from '../../shared/ports/index.ts';
 import { CONSUMER_TIMEOUT_SECONDS, TIMER_WORKER_TIMEOUT_SECONDS } from '../../shared/runtime/batch.ts';
 import { setLogSink } from '../../shared/runtime/logger.ts';
 import { createOrgMailer, MAIL_SENDER_CONCURRENCY, sesClientConfig } from '../../shared/runtime/mail.ts';
@@ -66,7 +66,15 @@ export interface FanoutResult {
   rruPerEmail: number;
   wruPerEmail: number;
   cutOff: boolean;
+  /**
+   * Safeguarding alerts sent during the run by another instance's mailer (as the escalation-email
+   * consumer sends them: urgent), one every ALERT_EVERY_MS: from the send call to SES accepting it.
+   */
+  alerts?: { sent: number; failed: number; p50Seconds: number; maxSeconds: number };
 }
+
+/** How often the 14/s mailer run sends a safeguarding alert beside the bulk send. */
+const ALERT_EVERY_MS = 3000;
 
 const fakeAws = { region: 'eu-west-2', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } };
 
@@ -144,6 +152,7 @@ export const fanout: BenchSection = {
         'DLQ',
         'max batch s',
         'DDB calls/email',
+        'alerts during it',
       ],
       rows: results.map(
         (r): Record<string, Cell> => ({
@@ -164,6 +173,9 @@ export const fanout: BenchSection = {
           DLQ: r.dlq,
           'max batch s': round(r.maxInvocationSeconds, 1),
           'DDB calls/email': round(r.dynamoCallsPerEmail, 2),
+          'alerts during it': r.alerts
+            ? `${r.alerts.sent} sent, p50 ${round(r.alerts.p50Seconds, 2)} s, max ${round(r.alerts.maxSeconds, 2)} s, ${r.alerts.failed} failed`
+            : '',
         }),
       ),
       targets: now.flatMap((r) => [
@@ -187,6 +199,7 @@ export const fanout: BenchSection = {
         'Mailer-only runs (2 mailers, 50 sends in flight each, no queue): "lost" = sends the mailer gave up on (after maxWaitMs of waiting and throttling, 20 s); in the worker such a message goes back to its queue and is sent later.',
         '"before" = the mailer as aws-deps built it before this change: createSesMailer on a default SESv2Client (standard retries, 3 attempts), no pacing.',
         `Each worker invocation has the deployed ${TIMER_WORKER_TIMEOUT_SECONDS} s timeout (its context's remaining time): a check-in timer stops starting sends ${STOP_BEFORE_TIMEOUT_MS / 1000} s before it and schedules a continuation ("continued"), queued here after ${CONTINUATION_DELAY_MS / 1000} s (EventBridge Scheduler fires it after about a minute); "max batch s" over the timeout would be a killed invocation.`,
+        `"alerts during it" (the 14/s mailer run): while the two instances send the bulk, a third mailer (the escalation-email consumer's, built the same way) sends a safeguarding alert every ${ALERT_EVERY_MS / 1000} s with SendOptions.urgent, timed from the call to the stand-in accepting it; "failed" = throttled until the mailer's 20 s give-up (its queue would retry it after the visibility timeout). Paced like a bulk send instead, 38 alerts over three runs took up to 9.8 s and one failed after 20 s.`,
         'Reminder timers are recorded by an in-memory scheduler (EventBridge Scheduler is not part of this run).',
         `Announcement run: one new session announced to a group of N members by the real session-mail consumer (functions/sessions/send-session-email.ts makeHandler) with the deployed ${CONSUMER_TIMEOUT_SECONDS} s timeout; it stops ${STOP_BEFORE_TIMEOUT_MS / 1000} s before it and writes a SessionMailContinued event ("continued"), delivered back here after ${CONTINUATION_DELAY_MS / 1000} s (the outbox relay's stream, SNS and SQS take about that). Before this, one invocation sent until killed by its timeout.`,
       ],
@@ -238,10 +251,16 @@ async function mailerOnly(run: Run, seed: BenchDeps, ses: Awaited<ReturnType<typ
       }
     }
   };
+  let bulkDone = false;
+  const withAlerts = run.sender === 'paced (now)' && run.rate === 14;
+  const alerts = withAlerts ? safeguardingAlerts(instanceMailer(run, seed, ses.endpoint), run.label, () => bulkDone) : undefined;
   await Promise.all(mailers.flatMap((m) => Array.from({ length: 50 }, () => sender(m))));
+  bulkDone = true;
   const wallMs = (ses.stats.lastAt || performance.now()) - started;
+  const alertResult = await alerts;
   const ideal = run.n / run.rate;
-  const delivered = ses.accepted.size;
+  const bulkAccepted = [...ses.accepted].filter(([to]) => !to.startsWith('lead-'));
+  const delivered = bulkAccepted.length;
   return {
     label: run.label,
     path: run.path,
@@ -250,7 +269,7 @@ async function mailerOnly(run: Run, seed: BenchDeps, ses: Awaited<ReturnType<typ
     n: run.n,
     delivered,
     lost: run.n - delivered,
-    duplicates: [...ses.accepted.values()].reduce((s, c) => s + c - 1, 0),
+    duplicates: bulkAccepted.reduce((s, [, c]) => s + c - 1, 0),
     throttled: ses.stats.throttled,
     wallSeconds: wallMs / 1000,
     idealSeconds: ideal,
@@ -263,6 +282,38 @@ async function mailerOnly(run: Run, seed: BenchDeps, ses: Awaited<ReturnType<typ
     rruPerEmail: 0,
     wruPerEmail: 0,
     cutOff: false,
+    ...(alertResult ? { alerts: alertResult } : {}),
+  };
+}
+
+/** One urgent alert every ALERT_EVERY_MS until `done`, each timed until SES accepted it (or the mailer gave up). */
+async function safeguardingAlerts(
+  mailer: Mailer,
+  label: string,
+  done: () => boolean,
+): Promise<NonNullable<FanoutResult['alerts']>> {
+  const seconds: number[] = [];
+  let failed = 0;
+  for (let i = 0; ; i++) {
+    await sleep(ALERT_EVERY_MS);
+    if (done()) break;
+    const t0 = performance.now();
+    try {
+      await mailer.send(
+        { to: `lead-${label}-${i}@example.org`, subject: 'Safeguarding alert', text: 'a', html: '<p>a</p>', stream: 'staff' },
+        URGENT,
+      );
+      seconds.push((performance.now() - t0) / 1000);
+    } catch {
+      failed++;
+    }
+  }
+  const sorted = [...seconds].sort((a, b) => a - b);
+  return {
+    sent: seconds.length,
+    failed,
+    p50Seconds: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0,
+    maxSeconds: sorted.at(-1) ?? 0,
   };
 }
 

@@ -66,7 +66,17 @@ export interface SendOptions {
    * unsent (SendTimeBudgetError), rather than running past the function's timeout.
    */
   maxWaitMs?: number;
+  /**
+   * An email someone must act on now (a safeguarding alert to a lead or a trustee, the facilitator
+   * of a worrying check-in) or is waiting for (a sign-in link). A paced mailer sends it at once rather than in its turn behind a bulk send, and when
+   * SES throttles it (the account's rate taken by a bulk send, perhaps on another instance) tries
+   * again within a fraction of a second, without slowing its own pace for it.
+   */
+  urgent?: boolean;
 }
+
+/** The send options of a safeguarding alert (see `SendOptions.urgent`). */
+export const URGENT: SendOptions = { urgent: true };
 
 export interface Mailer {
   send(message: EmailMessage, options?: SendOptions): Promise<{ messageId: string }>;

@@ -20,6 +20,7 @@ import type {
   EventPublisher,
   Mailer,
   Scheduler,
+  SendOptions,
   SmsSender,
   TimerRequest,
 } from '../../shared/ports/index.ts';
@@ -46,6 +47,10 @@ export function settableClock(start: Date | string = '2026-11-22T10:00:00.000Z')
 /** Records every message; `failNext(n)` makes the next n sends throw (an SES outage). */
 export interface RecordingMailer extends Mailer {
   sent: EmailMessage[];
+  /** The recipients of the sends marked urgent (safeguarding alerts: SendOptions.urgent). */
+  urgentTo: string[];
+  /** The options of each send, in order. */
+  sendOptions: (SendOptions | undefined)[];
   /** Addresses on the (test) suppression list. */
   suppressed: Set<string>;
   failNext(times?: number): void;
@@ -53,16 +58,20 @@ export interface RecordingMailer extends Mailer {
 
 export function recordingMailer(): RecordingMailer {
   const sent: EmailMessage[] = [];
+  const urgentTo: string[] = [];
+  const sendOptions: (SendOptions | undefined)[] = [];
   const suppressed = new Set<string>();
   let failures = 0;
   return {
     sent,
+    urgentTo,
+    sendOptions,
     suppressed,
     isSuppressed: async (address) => suppressed.has(address),
     failNext(times = 1) {
       failures = times;
     },
-    async send(message) {
+    async send(message, options) {
       if (failures > 0) {
         failures--;
         const error = new Error('SES is unavailable (test)');
@@ -70,6 +79,8 @@ export function recordingMailer(): RecordingMailer {
         throw error;
       }
       sent.push(message);
+      sendOptions.push(options);
+      if (options?.urgent) urgentTo.push(message.to);
       return { messageId: `test-message-${sent.length}` };
     },
   };

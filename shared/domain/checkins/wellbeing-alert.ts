@@ -1,4 +1,4 @@
-import type { Deps, EmailMessage } from '../../ports/index.ts';
+import { type Deps, type EmailMessage, URGENT } from '../../ports/index.ts';
 import { emailDocument, html } from '../../runtime/html.ts';
 import * as z from '../../zod.ts';
 import type { DomainEvent } from '../events.ts';
@@ -113,7 +113,10 @@ export async function sendWellbeingAlert(
       if (!(await deps.deliveries.begin(key))) continue;
       let result: { messageId: string };
       try {
-        result = await deps.mail.send(wellbeingAlertEmail(deps.org, facilitator.email, who, group.name, sessionDate, adminUrl));
+        result = await deps.mail.send(
+          wellbeingAlertEmail(deps.org, facilitator.email, who, group.name, sessionDate, adminUrl),
+          URGENT,
+        );
       } catch (error) {
         await deps.deliveries.release(key);
         throw error;

@@ -1,4 +1,4 @@
-import type { Deps } from '../../ports/index.ts';
+import { type Deps, URGENT } from '../../ports/index.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import * as z from '../../zod.ts';
 import type { TimerMessage } from '../timers/timer-message.ts';
@@ -49,18 +49,21 @@ export async function escalationTimedOut(
   const key = `escalation#${escalationId}#exhausted#operator`;
   if (await deps.deliveries.begin(key)) {
     try {
-      const sent = await deps.mail.send({
-        to: deps.org.operator.alarmEmail,
-        stream: 'staff',
-        subject: `ALARM: safeguarding alert ${escalation.reference} was not acknowledged by anyone`,
-        text: [
-          `Safeguarding alert ${escalation.reference} (${escalation.record.urgency}) went through every level ${round + 1} time(s) and nobody acknowledged it.`,
-          '',
-          'Phone the safeguarding leads now, and check their contact details in the org config.',
-          `Acknowledgement page: the alert emails' link (reference ${escalation.reference}).`,
-        ].join('\n'),
-        html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Unacknowledged safeguarding alert</title></head><body><h1>Safeguarding alert ${escalation.reference} was not acknowledged</h1><p>It went through every level ${round + 1} time(s) and nobody acknowledged it. Phone the safeguarding leads now, and check their contact details in the org config.</p></body></html>`,
-      });
+      const sent = await deps.mail.send(
+        {
+          to: deps.org.operator.alarmEmail,
+          stream: 'staff',
+          subject: `ALARM: safeguarding alert ${escalation.reference} was not acknowledged by anyone`,
+          text: [
+            `Safeguarding alert ${escalation.reference} (${escalation.record.urgency}) went through every level ${round + 1} time(s) and nobody acknowledged it.`,
+            '',
+            'Phone the safeguarding leads now, and check their contact details in the org config.',
+            `Acknowledgement page: the alert emails' link (reference ${escalation.reference}).`,
+          ].join('\n'),
+          html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Unacknowledged safeguarding alert</title></head><body><h1>Safeguarding alert ${escalation.reference} was not acknowledged</h1><p>It went through every level ${round + 1} time(s) and nobody acknowledged it. Phone the safeguarding leads now, and check their contact details in the org config.</p></body></html>`,
+        },
+        URGENT,
+      );
       await deps.deliveries.complete(key, sent.messageId);
     } catch (error) {
       await deps.deliveries.release(key);

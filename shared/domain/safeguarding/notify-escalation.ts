@@ -1,4 +1,4 @@
-import type { Deps } from '../../ports/index.ts';
+import { type Deps, URGENT } from '../../ports/index.ts';
 import { createLogger } from '../../runtime/logger.ts';
 import * as z from '../../zod.ts';
 import type { Escalation } from './escalation.ts';
@@ -120,7 +120,7 @@ export async function notifyEscalation(
           continue;
         }
         const result = await recordOnce(deps, escalation, 'email', contact.email, () =>
-          deps.mail.send(escalationAlertEmail(deps.org, contact.email, content)),
+          deps.mail.send(escalationAlertEmail(deps.org, contact.email, content), URGENT),
         );
         if (result === 'sent') {
           sent++;

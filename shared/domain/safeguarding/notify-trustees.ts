@@ -1,4 +1,4 @@
-import type { Deps, EmailMessage } from '../../ports/index.ts';
+import { type Deps, type EmailMessage, URGENT } from '../../ports/index.ts';
 import { emailDocument, html } from '../../runtime/html.ts';
 import * as z from '../../zod.ts';
 import type { OrgConfig } from '../org/org-config.ts';
@@ -38,6 +38,7 @@ export async function notifyTrustees(
   try {
     ({ messageId } = await deps.mail.send(
       trusteesEmail(deps.org, escalation.reference, deps.links.url(`/admin/escalations/${escalationId}`)),
+      URGENT,
     ));
   } catch (error) {
     await deps.deliveries.release(key);

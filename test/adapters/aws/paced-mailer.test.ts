@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPacedMailer, isThrottling } from '../../../shared/adapters/aws/paced-mailer.ts';
-import type { EmailMessage, Mailer } from '../../../shared/ports/index.ts';
+import { type EmailMessage, type Mailer, URGENT } from '../../../shared/ports/index.ts';
 import { orgSendRate } from '../../../shared/runtime/mail.ts';
 import { exampleOrg } from '../../support/deps.ts';
 
@@ -195,6 +195,53 @@ describe('paced mailer', () => {
     const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, maxWaitMs: 1000, ...time });
     await expect(mailer.send(message('a@example.com'), { maxWaitMs: 60_000 })).resolves.toEqual({ messageId: 'id-1' });
     expect(time.now()).toBeGreaterThan(1000);
+  });
+
+  it('sends an urgent alert at once, ahead of the sends waiting for their slots', async () => {
+    // Prepare: a bulk send of 10 at 1/s queued on this mailer (10 s of slots)
+    const time = virtualTime();
+    const ses = fakeSes();
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 1, ...time });
+    const bulk = Array.from({ length: 10 }, (_, i) => mailer.send(message(`bulk${i}@example.com`)));
+    await Promise.resolve();
+
+    // Act
+    await mailer.send(message('lead@example.org'), URGENT);
+
+    // Assess: the alert went before the second bulk email (a paced one would have been eleventh)
+    expect(ses.sentAt.map((s) => s.to).indexOf('lead@example.org')).toBeLessThanOrEqual(1);
+    await Promise.all(bulk);
+    expect(ses.sentAt).toHaveLength(11);
+  });
+
+  it('retries a throttled urgent alert within 50–150 ms, and leaves the pace to the bulk sends', async () => {
+    const time = virtualTime();
+    const ses = fakeSes(Array.from({ length: 6 }, throttled));
+    ses.useClock(time.now);
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, ...time });
+
+    await expect(mailer.send(message('lead@example.org'), URGENT)).resolves.toEqual({ messageId: 'id-1' });
+
+    expect(mailer.throttled()).toBe(6);
+    expect(time.now()).toBeGreaterThanOrEqual(6 * 50);
+    expect(time.now()).toBeLessThanOrEqual(6 * 150);
+    expect(mailer.currentRate()).toBe(10);
+  });
+
+  it('gives an urgent alert the whole give-up time, then throws the throttle (its queue retries it)', async () => {
+    const time = virtualTime();
+    const ses = fakeSes(Array.from({ length: 1000 }, throttled));
+    const mailer = createPacedMailer(ses.mailer, { ratePerSecond: 10, maxWaitMs: 5000, ...time, random: () => 0.5 });
+
+    await expect(mailer.send(message('lead@example.org'), URGENT)).rejects.toMatchObject({ name: 'TooManyRequestsException' });
+
+    // Tried every 100 ms for 5 s (a paced send halving its rate tries about 6 times in that time)
+    expect(mailer.throttled()).toBe(51);
+    expect(time.now()).toBeLessThanOrEqual(5000);
+    await expect(mailer.send(message('l@example.org'), { ...URGENT, maxWaitMs: 1000 })).rejects.toMatchObject({
+      name: 'SendTimeBudgetError',
+    });
   });
 
   it('recognises SES throttling: v2 429 TooManyRequestsException, v1 Throttling, any 429', () => {

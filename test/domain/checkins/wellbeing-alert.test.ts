@@ -36,6 +36,7 @@ describe('wellbeing alerts', () => {
     expect(staff).toHaveLength(1);
     const [email] = staff;
     expect(email!.to).toBe(facilitator.email);
+    expect(deps.mail.urgentTo).toEqual([facilitator.email]); // not paced behind a bulk send
     expect(email!.subject).toBe(`Check-in follow-up needed: ${group.name}`);
     expect(email!.subject).not.toMatch(/\d/);
     const all = `${email!.subject}\n${email!.text}\n${email!.html}`;

@@ -136,6 +136,7 @@ describe('moving up', () => {
     expect((await deps.escalations.get(escalationId))?.status).toBe('open');
     expect(await escalationTimedOut(deps, timer(escalationId, 2, 0))).toBe('exhausted');
     expect(deps.mail.sent.filter((m) => m.to === 'ops@example.org')).toHaveLength(1);
+    expect(deps.mail.urgentTo).toEqual(['ops@example.org']);
   });
 });
 

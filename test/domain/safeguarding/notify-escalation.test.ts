@@ -58,6 +58,7 @@ describe('escalation alerts', () => {
     expect(more).toHaveLength(0);
     expect(mail?.to).toBe('lead@example.org');
     expect(mail?.stream).toBe('staff');
+    expect(deps.mail.urgentTo).toEqual(['lead@example.org']); // not paced behind a bulk send
     expect(mail?.headers?.['List-Unsubscribe']).toBeUndefined();
     expect(mail?.text).toContain(escalation!.reference);
     expect(mail?.text).toContain(`Acknowledgement code: ${escalation!.ackCode}`);

@@ -148,6 +148,7 @@ describe('serious harm', () => {
     if (!mail) throw new Error('no trustees email');
     const { reference } = (await deps.escalations.get(escalationId))!;
     expect(mail).toMatchObject({ to: deps.org.trustees.email, stream: 'staff' });
+    expect(deps.mail.urgentTo).toContain(deps.org.trustees.email);
     expect(mail.subject).toContain(reference);
     expect(mail.text).toContain(`http://kith.test/admin/escalations/${escalationId}`);
     for (const secret of [
