@@ -266,7 +266,7 @@ const commands: Record<string, Command> = {
   async 'outbox republish'(target, _args, flags, io) {
     const dryRun = flags.has('--dry-run');
     const report = await republishRelayFailures(
-      { operator: target.operator, relayFailures: target.relayFailures, clock: target.deps.clock },
+      { outbox: target.outbox, relayFailures: target.relayFailures, clock: target.deps.clock },
       { dryRun },
     );
     if (report.failures === 0) {

@@ -24,8 +24,15 @@ import { createUlids, systemClock } from '../shared/adapters/ids.ts';
 import { createDeliveryLinks } from '../shared/adapters/links.ts';
 import { createControllableClock } from '../shared/adapters/local/controllable-clock.ts';
 import type { Clock, Deps } from '../shared/ports/index.ts';
-import type { OperatorStore, RelayFailureQueue, RotatingSecretStore, StackOutputsReader } from '../shared/ports/operators.ts';
+import type {
+  OperatorStore,
+  OutboxStore,
+  RelayFailureQueue,
+  RotatingSecretStore,
+  StackOutputsReader,
+} from '../shared/ports/operators.ts';
 import { type StackOutputName, stackOutputs } from '../shared/stack-outputs.ts';
+import { createDynamoOutboxStore } from './outbox-store.ts';
 
 /** Everything a CLI command may use, for one stack: deployed (`--org`) or local (`--local`). */
 export interface OperatorTarget {
@@ -34,6 +41,7 @@ export interface OperatorTarget {
   deps: Pick<Deps, 'org' | 'members' | 'facilitators' | 'escalations' | 'ids' | 'clock' | 'tokens' | 'links'>;
   operator: OperatorStore;
   webhookSecret: RotatingSecretStore;
+  outbox: OutboxStore;
   /** What the outbox relay gave up on (deployed: its on-failure SQS queue; local: the stream poller's dead letters). */
   relayFailures: RelayFailureQueue;
   /** Base URL of the pages (links the CLI prints). */
@@ -108,6 +116,7 @@ export async function localTarget(options: { dataDir: string; org?: string }): P
       tokenKeys: async () => loadLocalSecrets(join(dataDir, 'secrets.json')).tokenKeys,
     }),
     operator: createDynamoOperatorStore(table),
+    outbox: createDynamoOutboxStore(table),
     webhookSecret: localWebhookSecretStore(join(dataDir, 'secrets.json')),
     relayFailures: running ? runningRelayFailures(running) : relayDeadLetterFile(join(dataDir, 'stream.json')),
     publicUrl,
@@ -153,6 +162,7 @@ export async function deployedTarget(
       tokenKeys: () => createSecretKeys(secrets, need('tokenSecretArn'))(),
     }),
     operator: createDynamoOperatorStore(table),
+    outbox: createDynamoOutboxStore(table),
     webhookSecret: createSecretsManagerStore(secrets, need('webhookSecretArn')),
     relayFailures: {
       list: async () => relayQueue().list(),

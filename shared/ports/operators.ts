@@ -30,14 +30,17 @@ export interface OperatorStore {
   memberItems(memberId: string): Promise<Record<string, unknown>[]>;
   /** Escalations indexed under gsi1 `ESCALATIONS#OPEN` (sorted by `gsi1sk`, the raised time). */
   openEscalations(): Promise<EscalationSummary[]>;
+}
+
+/** The outbox as the operator's `outbox republish` sees it (bin/outbox-store.ts: no function uses it). */
+export interface OutboxStore {
   /**
    * The events of outbox items written between `from` and `to` (ISO times, inclusive): the event's
-   * `occurredAt`, or when it was last republished. A Scan (outbox items have no index): operator use
-   * only, after the relay gave up on something.
+   * `occurredAt`, or when it was last republished.
    */
-  outboxEventsBetween(from: string, to: string): Promise<DomainEvent[]>;
+  eventsBetween(from: string, to: string): Promise<DomainEvent[]>;
   /** Writes the event as a new outbox item, so the relay publishes it again. */
-  republishEvent(event: DomainEvent, at: string): Promise<void>;
+  republish(event: DomainEvent, at: string): Promise<void>;
 }
 
 /**

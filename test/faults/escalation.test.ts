@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoOutboxStore } from '../../bin/outbox-store.ts';
 import { makeHandler as makeWebhook } from '../../functions/safeguarding/receive-escalation-webhook.ts';
-import { createDynamoOperatorStore } from '../../shared/adapters/aws/dynamo/operator-store.ts';
 import type { Facilitator } from '../../shared/domain/facilitators/facilitator.ts';
 import { republishRelayFailures } from '../../shared/domain/operators/republish-outbox.ts';
 import { acknowledgeEscalation } from '../../shared/domain/safeguarding/acknowledge-escalation.ts';
@@ -170,7 +170,7 @@ describe('fault: outbox relay', () => {
 
     // SNS is back: the operator runs `outbox republish`
     const report = await republishRelayFailures({
-      operator: createDynamoOperatorStore(p.table),
+      outbox: createDynamoOutboxStore(p.table),
       relayFailures: {
         list: async () => p.stream.deadLetters().map((l) => ({ id: l.messageId, body: l.body })),
         remove: async (ids) => void p.stream.removeDeadLetters(ids),

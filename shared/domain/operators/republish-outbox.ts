@@ -1,5 +1,5 @@
 import type { Clock } from '../../ports/index.ts';
-import type { OperatorStore, RelayFailure, RelayFailureQueue } from '../../ports/operators.ts';
+import type { OutboxStore, RelayFailure, RelayFailureQueue } from '../../ports/operators.ts';
 import * as z from '../../zod.ts';
 import type { DomainEvent } from '../events.ts';
 
@@ -89,7 +89,7 @@ export interface RepublishReport {
 }
 
 export async function republishRelayFailures(
-  deps: { operator: OperatorStore; relayFailures: RelayFailureQueue; clock: Clock },
+  deps: { outbox: OutboxStore; relayFailures: RelayFailureQueue; clock: Clock },
   options: { dryRun?: boolean } = {},
 ): Promise<RepublishReport> {
   const messages: RelayFailure[] = await deps.relayFailures.list();
@@ -114,7 +114,7 @@ export async function republishRelayFailures(
     const byId = new Map<string, DomainEvent>();
     const matched: string[] = [];
     for (const w of mergeWindows(readable.map((r) => r.window))) {
-      const found = await deps.operator.outboxEventsBetween(w.from, w.to);
+      const found = await deps.outbox.eventsBetween(w.from, w.to);
       report.windows.push({ ...w, events: new Set(found.map((e) => e.id)).size });
       for (const event of found) byId.set(event.id, event);
       const letters = readable.filter((r) => r.window.from >= w.from && r.window.to <= w.to).map((r) => r.id);
@@ -124,7 +124,7 @@ export async function republishRelayFailures(
     report.events = events.map((e) => ({ id: e.id, type: e.type, occurredAt: e.occurredAt }));
     if (options.dryRun) return report;
     for (const event of events) {
-      await deps.operator.republishEvent(event, deps.clock.now().toISOString());
+      await deps.outbox.republish(event, deps.clock.now().toISOString());
       report.republished++;
     }
     await deps.relayFailures.remove(matched);

@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createDynamoOutboxStore } from '../../../bin/outbox-store.ts';
 import type { TableRef } from '../../../shared/adapters/aws/dynamo/document-client.ts';
-import { createDynamoOperatorStore } from '../../../shared/adapters/aws/dynamo/operator-store.ts';
 import { outboxPut } from '../../../shared/adapters/aws/dynamo/outbox.ts';
 import type { DomainEvent } from '../../../shared/domain/events.ts';
 import { failureWindow, mergeWindows, republishRelayFailures } from '../../../shared/domain/operators/republish-outbox.ts';
@@ -94,9 +94,9 @@ describe('outbox republish', () => {
       { id: 'm1', body: failureBody('2026-11-22T10:00:01Z') },
       { id: 'm2', body: failureBody('2026-11-22T10:00:31Z') },
     ]);
-    const operator = createDynamoOperatorStore(table);
+    const outbox = createDynamoOutboxStore(table);
 
-    const report = await republishRelayFailures({ operator, relayFailures: queue, clock });
+    const report = await republishRelayFailures({ outbox, relayFailures: queue, clock });
 
     expect(report.events.map((e) => e.id)).toEqual(['lost', 'beside']);
     expect(report).toMatchObject({ failures: 2, republished: 2, removed: 2, unmatched: [], unreadable: [] });
@@ -111,9 +111,10 @@ describe('outbox republish', () => {
     );
     expect(copies).toHaveLength(2);
     // A copy that fails in turn is found by when it was written again, not by the event's time
-    expect(
-      (await operator.outboxEventsBetween('2026-11-22T17:59:00.000Z', '2026-11-22T18:01:00.000Z')).map((e) => e.id).sort(),
-    ).toEqual(['beside', 'lost']);
+    expect((await outbox.eventsBetween('2026-11-22T17:59:00.000Z', '2026-11-22T18:01:00.000Z')).map((e) => e.id).sort()).toEqual([
+      'beside',
+      'lost',
+    ]);
   });
 
   it('a dry run lists the events and changes nothing; every message is released', async () => {
@@ -121,7 +122,7 @@ describe('outbox republish', () => {
     const before = await outboxItems({ table });
 
     const report = await republishRelayFailures(
-      { operator: createDynamoOperatorStore(table), relayFailures: queue, clock },
+      { outbox: createDynamoOutboxStore(table), relayFailures: queue, clock },
       { dryRun: true },
     );
 
@@ -139,7 +140,7 @@ describe('outbox republish', () => {
       { id: 'ok', body: failureBody('2026-11-22T10:20:00Z') },
     ]);
 
-    const report = await republishRelayFailures({ operator: createDynamoOperatorStore(table), relayFailures: queue, clock });
+    const report = await republishRelayFailures({ outbox: createDynamoOutboxStore(table), relayFailures: queue, clock });
 
     expect(report).toMatchObject({ unreadable: ['odd'], unmatched: ['old'], republished: 1, removed: 1 });
     expect(report.events.map((e) => e.id)).toEqual(['after']);
@@ -149,17 +150,17 @@ describe('outbox republish', () => {
 
   it('leaves the messages in the queue when writing fails half way', async () => {
     const { queue, state } = queueOf([{ id: 'm1', body: failureBody('2026-11-22T10:00:01Z') }]);
-    const operator = createDynamoOperatorStore(table);
+    const outbox = createDynamoOutboxStore(table);
     let writes = 0;
     const failing = {
-      ...operator,
-      republishEvent: async (e: DomainEvent, at: string) => {
+      ...outbox,
+      republish: async (e: DomainEvent, at: string) => {
         if (++writes === 2) throw new Error('DynamoDB unavailable');
-        await operator.republishEvent(e, at);
+        await outbox.republish(e, at);
       },
     };
 
-    await expect(republishRelayFailures({ operator: failing, relayFailures: queue, clock })).rejects.toThrow(
+    await expect(republishRelayFailures({ outbox: failing, relayFailures: queue, clock })).rejects.toThrow(
       'DynamoDB unavailable',
     );
 

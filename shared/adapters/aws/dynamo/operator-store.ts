@@ -1,9 +1,6 @@
-import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { DomainEvent } from '../../../domain/events.ts';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EscalationSummary, OperatorStore } from '../../../ports/operators.ts';
-import { OUTBOX_KIND } from '../../../table-definition.ts';
 import type { TableRef } from './document-client.ts';
-import { eventFromOutboxItem, republishedOutboxItem } from './outbox.ts';
 
 /** Where open escalations are indexed (the safeguarding feature writes them; README access patterns). */
 export const OPEN_ESCALATIONS = { indexName: 'gsi1', partitionKey: 'ESCALATIONS#OPEN' } as const;
@@ -66,38 +63,6 @@ export function createDynamoOperatorStore(table: TableRef): OperatorStore {
           ...(typeof item.raisedAt === 'string' ? { raisedAt: item.raisedAt } : {}),
         };
       });
-    },
-    async outboxEventsBetween(from, to) {
-      const events: DomainEvent[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await table.client.send(
-          new ScanCommand({
-            TableName: table.tableName,
-            FilterExpression: '#kind = :outbox',
-            ExpressionAttributeNames: { '#kind': 'kind' },
-            ExpressionAttributeValues: { ':outbox': OUTBOX_KIND },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) {
-          const event = eventFromOutboxItem(item);
-          const at = typeof item.republishedAt === 'string' ? item.republishedAt : event?.occurredAt;
-          if (event && typeof at === 'string' && at >= from && at <= to) events.push(event);
-        }
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return events;
-    },
-    async republishEvent(event, at) {
-      await table.client.send(
-        new PutCommand({
-          TableName: table.tableName,
-          Item: republishedOutboxItem(event, at),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
     },
   };
 }
