@@ -33,7 +33,7 @@ const CONCURRENCY = 8;
  * group total minus the visible sessions would reveal the hidden ones.
  *
  * Reads: the group's sessions (gsi1 `GROUP#<groupId>#SESSIONS`, sort key from the start of the
- * retention window to now), then each session's check-ins (pk `CHECKIN#<sessionId>`). No Scan.
+ * retention window to now), then each session's check-ins (pk `CHECKIN#<sessionId>`): key and index lookups only.
  */
 export async function groupCheckinTrend(
   deps: Pick<Deps, 'sessions' | 'checkins' | 'clock' | 'org'>,
