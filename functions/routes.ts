@@ -283,6 +283,8 @@ export const topicConsumers: readonly TopicConsumer[] = [
         'SessionRescheduled',
         'SessionCancelled',
         'MemberConfirmed',
+        // An active member pressed Join for another group on their manage page.
+        'MemberJoinRequested',
         'WaitlistOffered',
         'GroupJoinApproved',
         'MemberErased',

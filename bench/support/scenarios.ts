@@ -32,7 +32,7 @@ import { makeHandler as directoryPage } from '../../functions/sessions/get-direc
 import { makeHandler as listGroups } from '../../functions/sessions/list-groups.ts';
 import { makeHandler as updateBooking } from '../../functions/sessions/update-booking.ts';
 import { checkinLinks } from '../../shared/domain/checkins/send-checkins.ts';
-import { TOKEN_PURPOSE } from '../../shared/domain/members/member.ts';
+import { JOIN_CLAIM, TOKEN_PURPOSE } from '../../shared/domain/members/member.ts';
 import { escalationFormLink } from '../../shared/domain/safeguarding/escalation-form.ts';
 import { raiseEscalation } from '../../shared/domain/safeguarding/raise-escalation.ts';
 import { createGroup } from '../../shared/domain/sessions/manage-groups.ts';
@@ -281,6 +281,46 @@ export const scenarios: Scenario[] = [
           }),
         ),
       };
+    },
+  },
+  {
+    route: 'GET /manage (offering a group)',
+    does: 'manage page offering another group',
+    async prepare(deps, n) {
+      const m = await activeMember(deps, 'mo');
+      const { facilitator: f } = await facilitator(deps);
+      const group = await createGroup(deps, f, groupRequest({ access: 'open' }));
+      const t = await deps.tokens.sign({
+        purpose: TOKEN_PURPOSE.manage,
+        subject: m.memberId,
+        ttlSeconds: 3600,
+        data: { [JOIN_CLAIM]: group.groupId },
+      });
+      return {
+        handler: asHandler(managePage(deps)),
+        expect: 200,
+        events: times(n, () => httpEvent('GET', '/manage', { headers: BROWSER, query: { t } })),
+      };
+    },
+  },
+  {
+    route: 'POST /manage (join)',
+    does: 'join another group',
+    async prepare(deps, n) {
+      const { facilitator: f } = await facilitator(deps);
+      const group = await createGroup(deps, f, groupRequest({ access: 'open' }));
+      const events: APIGatewayProxyEventV2[] = [];
+      for (let i = 0; i < n; i++) {
+        const m = await activeMember(deps, `jn${i}`);
+        const token = await deps.tokens.sign({
+          purpose: TOKEN_PURPOSE.manage,
+          subject: m.memberId,
+          ttlSeconds: 3600,
+          data: { [JOIN_CLAIM]: group.groupId },
+        });
+        events.push(httpEvent('POST', '/manage', { headers: FORM, body: form({ token, action: 'join' }) }));
+      }
+      return { handler: asHandler(updateMembership(deps)), expect: 200, events };
     },
   },
   {

@@ -17,7 +17,10 @@ export interface DomainEvent<T extends string = string, D = Record<string, unkno
 
 export type MemberEvent =
   | DomainEvent<'MemberSignupRequested', { memberId: string }>
-  | DomainEvent<'MemberSignupRepeated', { memberId: string }>
+  /** `groupId`: signed up again from a group's page (their email offers to join it). */
+  | DomainEvent<'MemberSignupRepeated', { memberId: string; groupId?: string }>
+  /** An active member pressed Join for another group on their manage page (session-mail joins or asks). */
+  | DomainEvent<'MemberJoinRequested', { memberId: string; groupId: string }>
   | DomainEvent<'MemberConfirmed', { memberId: string }>
   /** Personal data is gone; features holding member-linked data (bookings, check-ins) erase theirs. */
   | DomainEvent<'MemberErased', { memberId: string }>;

@@ -120,6 +120,11 @@ export interface SessionRepository {
   /** Records that an active member belongs to a group (idempotent); announcements go to these. */
   addGroupMember(groupId: string, memberId: string, at: string): Promise<void>;
   listGroupMembers(groupId: string): Promise<string[]>;
+  /**
+   * A group and where a member stands with it (a member of it; asked to join it), in one consistent
+   * BatchGetItem: for a member asking to join another group from their manage page.
+   */
+  groupStanding(groupId: string, memberId: string): Promise<{ group?: Group; member: boolean; requested: boolean }>;
   /** A confirmed member's request to join a closed group (idempotent). */
   addJoinRequest(groupId: string, memberId: string, at: string): Promise<void>;
   listJoinRequests(groupId: string): Promise<{ memberId: string; requestedAt: string }[]>;

@@ -77,6 +77,15 @@ describe('link scanners on every emailed link', () => {
     expect((await call('GET', `/admin/groups/${closedGroup}/requests`, undefined, auth)).status).toBe(200);
     expect((await call('POST', `/admin/groups/${closedGroup}/requests/${jo}/approve`, undefined, auth)).status).toBeLessThan(300);
     await drain();
+    // Robin signs up again from the closed group's page: "you already have an account", its manage link offering the group.
+    await call('POST', '/signups', {
+      email: 'robin@example.com',
+      displayName: 'Robin',
+      consents: { groupAgreement: true, privacyNotice: true },
+      groupId: closedGroup,
+    });
+    await drain();
+    expect(await mailTo('robin@example.com', 'already have an account')).toHaveLength(1);
 
     // A session: announcement (booking link) → booked (confirmation) → reminder → check-in → its reminder.
     const now = Date.parse((await clock(0)).json.now as string);

@@ -60,7 +60,9 @@ export type SignupOutcome = 'created' | 'confirmation-resent' | 'already-member-
  * `MemberSignupRequested` event in one transaction. A pending address gets the confirmation again,
  * an active one a "you already have an account" email (`MemberSignupRepeated`); both count against
  * the per-address daily limit, and over it nothing is sent. A second sign-up never changes the
- * stored name, consents or group: only the address's owner can, after confirming.
+ * stored name, consents or group: only the address's owner can, after confirming. An active member
+ * signing up from another group's page is offered that group in their email (its manage link opens
+ * the page with a Join button): the answer here stays the same for everyone.
  */
 export async function createSignup(
   deps: Pick<Deps, 'members' | 'ids' | 'clock' | 'org'>,
@@ -88,7 +90,9 @@ export async function createSignup(
       continue;
     }
     if (existing?.status === 'active') {
-      const event = memberEvent(deps, 'MemberSignupRepeated', existing.memberId, at);
+      // From a group's page: their email offers that group on their manage page (they press Join there).
+      const repeated = memberEvent(deps, 'MemberSignupRepeated', existing.memberId, at);
+      const event = request.groupId ? { ...repeated, data: { ...repeated.data, groupId: request.groupId } } : repeated;
       const result = await deps.members.recordSignupEmail(existing.memberId, 'active', limit, event);
       return { outcome: result === 'recorded' ? 'already-member-notified' : 'limited' };
     }

@@ -43,15 +43,21 @@ To finish joining, open the link below and press "Confirm my email address".</p>
   );
 }
 
-export function alreadyMemberEmail(org: OrgConfig, to: string, displayName: string, manageUrl: string): EmailMessage {
+export function alreadyMemberEmail(
+  org: OrgConfig,
+  to: string,
+  displayName: string,
+  manageUrl: string,
+  offersGroup = false,
+): EmailMessage {
   const subject = `You already have an account with ${org.name}`;
   const text = [
     `Hello ${displayName},`,
     '',
     `You already have an account with ${org.name}: someone (we hope you) tried to join again with this email address.`,
-    'You do not need to do anything.',
-    '',
-    'To change your email preferences or delete your data, open your manage page:',
+    ...(offersGroup
+      ? ['If you want to join the group you signed up from as well, open your manage page and press its Join button:']
+      : ['You do not need to do anything.', '', 'To change your email preferences or delete your data, open your manage page:']),
     manageUrl,
     '',
     'If this was not you, ignore this email: your membership has not changed.',
@@ -65,8 +71,8 @@ export function alreadyMemberEmail(org: OrgConfig, to: string, displayName: stri
     html`<h1>You already have an account</h1>
 <p>Hello ${displayName},</p>
 <p>You already have an account with ${org.name}: someone (we hope you) tried to join again with this email address.
-You do not need to do anything.</p>
-<p><a href="${manageUrl}">Manage your ${org.name} membership: email preferences and deleting your data</a></p>
+${offersGroup ? 'If you want to join the group you signed up from as well, open your manage page and press its Join button.' : 'You do not need to do anything.'}</p>
+<p><a href="${manageUrl}">${offersGroup ? `Join the group, or manage your ${org.name} membership` : `Manage your ${org.name} membership: email preferences and deleting your data`}</a></p>
 <p>If this was not you, ignore this email: your membership has not changed.</p>`,
   );
 }

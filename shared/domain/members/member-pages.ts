@@ -2,7 +2,7 @@ import { html, paragraphs, type RenderedPage, renderPage, type SafeHtml } from '
 import { ExpiredTokenError, InvalidTokenError, ValidationError } from '../errors.ts';
 import type { OrgConfig } from '../org/org-config.ts';
 import type { Member } from './member.ts';
-import type { ManageAction } from './update-membership.ts';
+import type { JoinOffer, ManageAction } from './update-membership.ts';
 
 /**
  * The members' pages. No JavaScript; every form posts to a relative URL (so the CSP's
@@ -212,14 +212,38 @@ const NOTICES: Record<ManageAction, string> = {
   unsubscribe: 'You have unsubscribed from all email.',
   resubscribe: 'Email is back on.',
   erase: '',
+  join: '',
 };
+
+/** The group a manage link offers (the member signed up again from its page), as the page shows it. */
+function joinSection(offer: JoinOffer, joined: boolean, hidden: (action: ManageAction) => SafeHtml): SafeHtml {
+  const name = offer.group.name;
+  const what =
+    offer.standing === 'can-join'
+      ? offer.group.access === 'open'
+        ? html`<p>You signed up from the page of <strong>${name}</strong>. Join it to hear of its sessions and book them,
+as well as your other groups'.</p>
+<form method="post" action="manage">${hidden('join')}<button type="submit">Join ${name}</button></form>`
+        : html`<p>You signed up from the page of <strong>${name}</strong>. Its facilitators decide who joins: ask to join, and
+we will email you when they have said yes.</p>
+<form method="post" action="manage">${hidden('join')}<button type="submit">Ask to join ${name}</button></form>`
+      : offer.standing === 'member'
+        ? joined
+          ? html`<p>You have joined <strong>${name}</strong>. We email you its sessions to book, those planned already and new ones.</p>`
+          : html`<p>You are a member of <strong>${name}</strong>.</p>`
+        : html`<p>You have asked to join <strong>${name}</strong>. We will email you when its facilitators have said yes.</p>`;
+  return html`<section aria-labelledby="join-heading">
+<h2 id="join-heading">Join ${name}</h2>
+${what}
+</section>`;
+}
 
 /** The manage page (from the welcome email). Each button is its own form with the token hidden. */
 export function managePage(
   org: OrgConfig,
   member: Member,
   token: string,
-  options: { done?: ManageAction | 'none'; errors?: Errors } = {},
+  options: { done?: ManageAction | 'none'; errors?: Errors; join?: JoinOffer } = {},
 ): RenderedPage {
   const errors = options.errors ?? {};
   const notice = options.done && options.done !== 'none' ? NOTICES[options.done] : '';
@@ -240,6 +264,7 @@ ${otherErrors.map(([, message]) => html`<li>${capitalise(message)}</li>`)}</ul><
     : ''
 }
 <p>Signed up as <strong>${member.displayName ?? ''}</strong> (${member.email ?? ''}).</p>
+${options.join ? joinSection(options.join, options.done === 'join', hidden) : ''}
 
 <section aria-labelledby="checkins-heading">
 <h2 id="checkins-heading">Check-in emails</h2>

@@ -75,6 +75,9 @@ export function memberEvent<T extends MemberEventType>(
 /** Link-token purposes: a token made for one is refused by the other. */
 export const TOKEN_PURPOSE = { confirm: 'confirm-email', manage: 'manage' } as const;
 
+/** The claim of a manage link that offers a group to join (the member signed up from its page). */
+export const JOIN_CLAIM = 'join';
+
 /** The member a link token names; unknown subjects are treated as a forged link. */
 export async function memberFromToken(
   deps: Pick<Deps, 'tokens' | 'members'>,
@@ -85,6 +88,18 @@ export async function memberFromToken(
   const member = await deps.members.get(claims.subject);
   if (!member) throw new InvalidTokenError('This link is not valid.');
   return member;
+}
+
+/** The member of a manage link, and the group it offers to join (signed into the link), if any. */
+export async function manageLinkClaims(
+  deps: Pick<Deps, 'tokens' | 'members'>,
+  token: string,
+): Promise<{ member: Member; joinGroupId?: string }> {
+  const claims = await deps.tokens.verify(token, TOKEN_PURPOSE.manage);
+  const member = await deps.members.get(claims.subject);
+  if (!member) throw new InvalidTokenError('This link is not valid.');
+  const joinGroupId = claims.data?.[JOIN_CLAIM];
+  return { member, ...(joinGroupId ? { joinGroupId } : {}) };
 }
 
 /** What is left of a member after erasure: the id, `erasedAt` and the consent versions and time. */

@@ -1,13 +1,17 @@
 import type { Deps, EmailMessage } from '../../ports/index.ts';
 import * as z from '../../zod.ts';
-import { type Member, type MemberStatus, TOKEN_PURPOSE } from './member.ts';
+import { JOIN_CLAIM, type Member, type MemberStatus, TOKEN_PURPOSE } from './member.ts';
 import { alreadyMemberEmail, confirmationEmail, welcomeEmail } from './member-emails.ts';
 
 /** The part of a member event the mail worker reads (the queue body is the whole DomainEvent). */
 export const MemberMailEvent = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(128)),
   type: z.string().check(z.minLength(1), z.maxLength(128)),
-  data: z.object({ memberId: z.string().check(z.minLength(1), z.maxLength(128)) }),
+  data: z.object({
+    memberId: z.string().check(z.minLength(1), z.maxLength(128)),
+    /** MemberSignupRepeated from a group's page: the group their manage link offers. */
+    groupId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  }),
 });
 export type MemberMailEvent = z.infer<typeof MemberMailEvent>;
 
@@ -23,7 +27,7 @@ interface MailKind {
   status: MemberStatus;
   /** Transactional mail the person asked for is sent even to those who unsubscribed from all email. */
   essential: boolean;
-  build(deps: MailDeps, member: Member & { email: string }): Promise<EmailMessage>;
+  build(deps: MailDeps, member: Member & { email: string }, event: MemberMailEvent): Promise<EmailMessage>;
 }
 
 const confirmLink = async (deps: MailDeps, memberId: string) =>
@@ -35,12 +39,14 @@ const confirmLink = async (deps: MailDeps, memberId: string) =>
     }),
   });
 
-const manageLink = async (deps: MailDeps, memberId: string) =>
+/** The manage page's link; `joinGroupId` makes the page offer that group (a Join button). */
+const manageLink = async (deps: MailDeps, memberId: string, joinGroupId?: string) =>
   deps.links.url('/manage', {
     t: await deps.tokens.sign({
       purpose: TOKEN_PURPOSE.manage,
       subject: memberId,
       ttlSeconds: deps.org.members.manageTokenDays * 86400,
+      ...(joinGroupId ? { data: { [JOIN_CLAIM]: joinGroupId } } : {}),
     }),
   });
 
@@ -53,7 +59,14 @@ const kinds: Record<string, MailKind> = {
   MemberSignupRepeated: {
     status: 'active',
     essential: true,
-    build: async (deps, m) => alreadyMemberEmail(deps.org, m.email, m.displayName ?? '', await manageLink(deps, m.memberId)),
+    build: async (deps, m, event) =>
+      alreadyMemberEmail(
+        deps.org,
+        m.email,
+        m.displayName ?? '',
+        await manageLink(deps, m.memberId, event.data.groupId),
+        event.data.groupId !== undefined,
+      ),
   },
   MemberConfirmed: {
     status: 'active',
@@ -86,7 +99,7 @@ export async function sendMemberEmail(deps: MailDeps, event: MemberMailEvent): P
   if (!(await deps.deliveries.begin(key))) return 'duplicate';
   let sent: { messageId: string };
   try {
-    sent = await deps.mail.send(await kind.build(deps, { ...member, email: member.email }));
+    sent = await deps.mail.send(await kind.build(deps, { ...member, email: member.email }, event));
   } catch (error) {
     await deps.deliveries.release(key);
     throw error;

@@ -164,21 +164,23 @@ async function handle(deps: SessionMailDeps, event: SessionMailEvent, run?: Run,
     }
     return;
   }
-  if (event.type === 'MemberConfirmed' && data.memberId) {
-    // A member who signed up from a group: an open group takes them at once; a closed one gets a
-    // request that a facilitator approves.
+  if ((event.type === 'MemberConfirmed' || event.type === 'MemberJoinRequested') && data.memberId) {
+    // A member who signed up from a group (confirmed), or pressed Join for another group on their
+    // manage page (which writes the event only when they are neither in it nor asked): an open group
+    // takes them at once; a closed one gets a request that a facilitator approves. Idempotent by
+    // event, so a retry finishes what a failed attempt began.
     const member = await deps.members.get(data.memberId);
-    const group = member?.status === 'active' && member.groupId ? await deps.sessions.getGroup(member.groupId) : undefined;
-    if (member && group) {
-      const at = deps.clock.now().toISOString();
-      if (group.access === 'open') {
-        await deps.sessions.addGroupMember(group.groupId, member.memberId, at);
-        // Sessions announced before they joined: send their booking links now.
-        await sendGroupWelcome(deps, event.id, group, member.memberId, 'open');
-      } else {
-        await deps.sessions.addJoinRequest(group.groupId, member.memberId, at);
-        await tellFacilitators(deps, event.id, group);
-      }
+    const groupId = event.type === 'MemberJoinRequested' ? data.groupId : member?.groupId;
+    const group = member?.status === 'active' && groupId ? await deps.sessions.getGroup(groupId) : undefined;
+    if (!member || !group) return;
+    const at = deps.clock.now().toISOString();
+    if (group.access === 'open') {
+      await deps.sessions.addGroupMember(group.groupId, member.memberId, at);
+      // Sessions announced before they joined: send their booking links now.
+      await sendGroupWelcome(deps, event.id, group, member.memberId, 'open');
+    } else {
+      await deps.sessions.addJoinRequest(group.groupId, member.memberId, at);
+      await tellFacilitators(deps, event.id, group);
     }
     return;
   }

@@ -82,7 +82,7 @@ describe('managing a membership', () => {
     await updateMembership(deps, { token: manageToken, action: 'erase', confirmErase: true });
     const before = await scanAll(deps.table);
 
-    expect((await viewMembership(deps, manageToken)).status).toBe('erased');
+    expect((await viewMembership(deps, manageToken)).member.status).toBe('erased');
     const again = await updateMembership(deps, { token: manageToken, action: 'resubscribe' });
     const twice = await updateMembership(deps, { token: manageToken, action: 'erase', confirmErase: true });
 

@@ -540,6 +540,18 @@ export function createDynamoSessionRepository(table: TableRef, clock: Clock): Se
       return items.map((i) => i.memberId as string);
     },
 
+    async groupStanding(groupId, memberId) {
+      const memberItem = { pk: `GROUP#${groupId}`, sk: `MEMBER#${memberId}` };
+      const requestItem = { pk: `GROUP#${groupId}`, sk: `REQUEST#${memberId}` };
+      const items = await batchGetAll(table, [groupKey(groupId), memberItem, requestItem], BUSY);
+      const group = findItem(items, groupKey(groupId));
+      return {
+        ...(group ? { group: strip<Group>(group) } : {}),
+        member: findItem(items, memberItem) !== undefined,
+        requested: findItem(items, requestItem) !== undefined,
+      };
+    },
+
     async addJoinRequest(groupId, memberId, at) {
       await client.send(
         new UpdateCommand({
