@@ -233,7 +233,7 @@ we will email you when they have said yes.</p>
           : html`<p>You are a member of <strong>${name}</strong>.</p>`
         : html`<p>You have asked to join <strong>${name}</strong>. We will email you when its facilitators have said yes.</p>`;
   return html`<section aria-labelledby="join-heading">
-<h2 id="join-heading">Join ${name}</h2>
+<h2 id="join-heading">${name}</h2>
 ${what}
 </section>`;
 }
