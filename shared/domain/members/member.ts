@@ -78,16 +78,25 @@ export const TOKEN_PURPOSE = { confirm: 'confirm-email', manage: 'manage' } as c
 /** The claim of a manage link that offers a group to join (the member signed up from its page). */
 export const JOIN_CLAIM = 'join';
 
+/** The member a link token names, with the token's claims; unknown subjects are treated as a forged link. */
+async function linkToken(
+  deps: Pick<Deps, 'tokens' | 'members'>,
+  token: string,
+  purpose: (typeof TOKEN_PURPOSE)[keyof typeof TOKEN_PURPOSE],
+): Promise<{ member: Member; data?: Record<string, string> }> {
+  const claims = await deps.tokens.verify(token, purpose);
+  const member = await deps.members.get(claims.subject);
+  if (!member) throw new InvalidTokenError('This link is not valid.');
+  return { member, ...(claims.data ? { data: claims.data } : {}) };
+}
+
 /** The member a link token names; unknown subjects are treated as a forged link. */
 export async function memberFromToken(
   deps: Pick<Deps, 'tokens' | 'members'>,
   token: string,
   purpose: (typeof TOKEN_PURPOSE)[keyof typeof TOKEN_PURPOSE],
 ): Promise<Member> {
-  const claims = await deps.tokens.verify(token, purpose);
-  const member = await deps.members.get(claims.subject);
-  if (!member) throw new InvalidTokenError('This link is not valid.');
-  return member;
+  return (await linkToken(deps, token, purpose)).member;
 }
 
 /** The member of a manage link, and the group it offers to join (signed into the link), if any. */
@@ -95,10 +104,8 @@ export async function manageLinkClaims(
   deps: Pick<Deps, 'tokens' | 'members'>,
   token: string,
 ): Promise<{ member: Member; joinGroupId?: string }> {
-  const claims = await deps.tokens.verify(token, TOKEN_PURPOSE.manage);
-  const member = await deps.members.get(claims.subject);
-  if (!member) throw new InvalidTokenError('This link is not valid.');
-  const joinGroupId = claims.data?.[JOIN_CLAIM];
+  const { member, data } = await linkToken(deps, token, TOKEN_PURPOSE.manage);
+  const joinGroupId = data?.[JOIN_CLAIM];
   return { member, ...(joinGroupId ? { joinGroupId } : {}) };
 }
 
