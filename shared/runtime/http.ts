@@ -120,10 +120,11 @@ function parseRequest(
   accepts: readonly BodyKind[],
   maxBodyBytes: number,
 ): HttpRequest<unknown, unknown> {
-  // Ids in paths are ULIDs or short references: anything longer (or with control characters) names
-  // nothing, and must not reach storage (DynamoDB refuses keys over 2 KB with a 500-shaped error).
+  // Ids in paths are ULIDs or short references: an empty one, anything longer, or one with control
+  // characters names nothing, and must not reach storage (DynamoDB refuses keys over 2 KB, and an
+  // empty string as an index key, with a 500-shaped error).
   for (const value of Object.values(req.pathParameters)) {
-    if (typeof value !== 'string' || value.length > MAX_PATH_PARAMETER_LENGTH || CONTROL.test(value)) {
+    if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PATH_PARAMETER_LENGTH || CONTROL.test(value)) {
       throw new NotFoundError('There is nothing at this address.');
     }
   }

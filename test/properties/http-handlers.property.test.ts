@@ -437,8 +437,9 @@ describe('every HTTP handler (properties)', () => {
         }),
         { numRuns: runs(40) },
       );
-      expect(rejections).toEqual([]);
-      expect(errorLines).toEqual([]);
+      // Taken, not just read: a stray rejection or error line fails its own route only.
+      expect(rejections.splice(0)).toEqual([]);
+      expect(errorLines.splice(0)).toEqual([]);
     });
   }
 
