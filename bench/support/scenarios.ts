@@ -102,6 +102,16 @@ export function signedWebhook(body: string, id: string): APIGatewayProxyEventV2 
   });
 }
 
+/** A member's manage link token, offering `joinGroupId` when given (as the "already a member" email's does). */
+function manageToken(deps: BenchDeps, memberId: string, joinGroupId?: string) {
+  return deps.tokens.sign({
+    purpose: TOKEN_PURPOSE.manage,
+    subject: memberId,
+    ttlSeconds: 3600,
+    ...(joinGroupId ? { data: { [JOIN_CLAIM]: joinGroupId } } : {}),
+  });
+}
+
 /** A facilitator's closed group and `n` members who asked to join it. */
 async function closedGroupWithRequests(deps: BenchDeps, n: number) {
   const { facilitator: f, token } = await facilitator(deps);
@@ -257,7 +267,7 @@ export const scenarios: Scenario[] = [
     does: 'manage page',
     async prepare(deps, n) {
       const m = await activeMember(deps, 'mp');
-      const t = await deps.tokens.sign({ purpose: TOKEN_PURPOSE.manage, subject: m.memberId, ttlSeconds: 3600 });
+      const t = await manageToken(deps, m.memberId);
       return {
         handler: asHandler(managePage(deps)),
         expect: 200,
@@ -270,7 +280,7 @@ export const scenarios: Scenario[] = [
     does: 'check-in emails on/off',
     async prepare(deps, n) {
       const m = await activeMember(deps, 'mu');
-      const token = await deps.tokens.sign({ purpose: TOKEN_PURPOSE.manage, subject: m.memberId, ttlSeconds: 3600 });
+      const token = await manageToken(deps, m.memberId);
       return {
         handler: asHandler(updateMembership(deps)),
         expect: 200,
@@ -290,12 +300,7 @@ export const scenarios: Scenario[] = [
       const m = await activeMember(deps, 'mo');
       const { facilitator: f } = await facilitator(deps);
       const group = await createGroup(deps, f, groupRequest({ access: 'open' }));
-      const t = await deps.tokens.sign({
-        purpose: TOKEN_PURPOSE.manage,
-        subject: m.memberId,
-        ttlSeconds: 3600,
-        data: { [JOIN_CLAIM]: group.groupId },
-      });
+      const t = await manageToken(deps, m.memberId, group.groupId);
       return {
         handler: asHandler(managePage(deps)),
         expect: 200,
@@ -312,12 +317,7 @@ export const scenarios: Scenario[] = [
       const events: APIGatewayProxyEventV2[] = [];
       for (let i = 0; i < n; i++) {
         const m = await activeMember(deps, `jn${i}`);
-        const token = await deps.tokens.sign({
-          purpose: TOKEN_PURPOSE.manage,
-          subject: m.memberId,
-          ttlSeconds: 3600,
-          data: { [JOIN_CLAIM]: group.groupId },
-        });
+        const token = await manageToken(deps, m.memberId, group.groupId);
         events.push(httpEvent('POST', '/manage', { headers: FORM, body: form({ token, action: 'join' }) }));
       }
       return { handler: asHandler(updateMembership(deps)), expect: 200, events };
@@ -330,7 +330,7 @@ export const scenarios: Scenario[] = [
       const events: APIGatewayProxyEventV2[] = [];
       for (let i = 0; i < n; i++) {
         const m = await activeMember(deps, `er${i}`);
-        const token = await deps.tokens.sign({ purpose: TOKEN_PURPOSE.manage, subject: m.memberId, ttlSeconds: 3600 });
+        const token = await manageToken(deps, m.memberId);
         events.push(httpEvent('POST', '/manage', { headers: FORM, body: form({ token, action: 'erase', confirmErase: 'yes' }) }));
       }
       return { handler: asHandler(updateMembership(deps)), expect: 200, events };

@@ -91,8 +91,13 @@ export async function createSignup(
     }
     if (existing?.status === 'active') {
       // From a group's page: their email offers that group on their manage page (they press Join there).
-      const repeated = memberEvent(deps, 'MemberSignupRepeated', existing.memberId, at);
-      const event = request.groupId ? { ...repeated, data: { ...repeated.data, groupId: request.groupId } } : repeated;
+      const event = memberEvent(
+        deps,
+        'MemberSignupRepeated',
+        existing.memberId,
+        at,
+        request.groupId ? { groupId: request.groupId } : {},
+      );
       const result = await deps.members.recordSignupEmail(existing.memberId, 'active', limit, event);
       return { outcome: result === 'recorded' ? 'already-member-notified' : 'limited' };
     }

@@ -62,14 +62,15 @@ export const MEMBER_TOPIC = 'member-notifications' as const;
 
 export type MemberEventType = MemberEvent['type'];
 
-/** A thin member event (ids only) for the outbox. */
-export function memberEvent<T extends MemberEventType>(
+/** A thin member event (ids only) for the outbox; `ids` adds others (the group of a join). */
+export function memberEvent<T extends MemberEventType, I extends Record<string, string> = Record<never, string>>(
   deps: Pick<Deps, 'ids'>,
   type: T,
   memberId: string,
   occurredAt: string,
-): DomainEvent<T, { memberId: string }> {
-  return { id: deps.ids.newId(), type, topic: MEMBER_TOPIC, occurredAt, data: { memberId } };
+  ids?: I,
+): DomainEvent<T, { memberId: string } & I> {
+  return { id: deps.ids.newId(), type, topic: MEMBER_TOPIC, occurredAt, data: { memberId, ...ids } as { memberId: string } & I };
 }
 
 /** Link-token purposes: a token made for one is refused by the other. */

@@ -1,10 +1,9 @@
 import type { Deps } from '../../ports/index.ts';
 import * as z from '../../zod.ts';
 import { ValidationError } from '../errors.ts';
-import type { DomainEvent } from '../events.ts';
 import type { Group } from '../sessions/model.ts';
 import { LinkToken } from './confirm-signup.ts';
-import { erasedMember, MEMBER_TOPIC, type Member, manageLinkClaims, memberEvent } from './member.ts';
+import { erasedMember, type Member, manageLinkClaims, memberEvent } from './member.ts';
 
 export const ManageAction = z.enum(['checkin-emails-off', 'checkin-emails-on', 'unsubscribe', 'resubscribe', 'erase', 'join'], {
   message: 'choose one of the buttons on the page',
@@ -122,16 +121,11 @@ async function join(
   joinGroupId: string | undefined,
 ): Promise<{ offer: JoinOffer; asked: boolean }> {
   const offer = joinGroupId ? await joinOffer(deps, member.memberId, joinGroupId) : undefined;
-  if (!offer || !joinGroupId)
-    throw new ValidationError('Nothing to join.', { action: 'this link does not offer a group to join' });
+  if (!offer) throw new ValidationError('Nothing to join.', { action: 'this link does not offer a group to join' });
   if (offer.standing !== 'can-join') return { offer, asked: false };
-  const event: DomainEvent<'MemberJoinRequested', { memberId: string; groupId: string }> = {
-    id: deps.ids.newId(),
-    type: 'MemberJoinRequested',
-    topic: MEMBER_TOPIC,
-    occurredAt: deps.clock.now().toISOString(),
-    data: { memberId: member.memberId, groupId: joinGroupId },
-  };
-  await deps.sessions.appendEvent(event);
+  const { groupId } = offer.group;
+  await deps.sessions.appendEvent(
+    memberEvent(deps, 'MemberJoinRequested', member.memberId, deps.clock.now().toISOString(), { groupId }),
+  );
   return { offer: { group: offer.group, standing: offer.group.access === 'open' ? 'member' : 'requested' }, asked: true };
 }

@@ -109,7 +109,7 @@ export async function republishRelayFailures(
     republished: 0,
     removed: 0,
   };
-  const removed = new Set<string>();
+  let removed: readonly string[] = [];
   try {
     const byId = new Map<string, DomainEvent>();
     const matched: string[] = [];
@@ -128,12 +128,12 @@ export async function republishRelayFailures(
       report.republished++;
     }
     await deps.relayFailures.remove(matched);
-    for (const id of matched) removed.add(id);
+    removed = matched;
     report.removed = matched.length;
     return report;
   } finally {
     // Whatever was not removed (a dry run, an unreadable or unmatched message, a failure half way)
     // stays in the queue for another look.
-    await deps.relayFailures.release(messages.map((m) => m.id).filter((id) => !removed.has(id)));
+    await deps.relayFailures.release(messages.map((m) => m.id).filter((id) => !removed.includes(id)));
   }
 }
